@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, lowest first: the C wrappers (CGSL, CBLAS, CZlib), DeviceModel, Crossbar,
+// Peripherals, Accelerator, ModelImport, then the reram-emu command. Each target
+// depends only on targets below it.
+let package = Package(
+    name: "reram-emu",
+    products: [
+        .executable(name: "reram-emu", targets: ["reram-emu"]),
+        .library(name: "Accelerator", targets: ["Accelerator"]),
+        .library(name: "ModelImport", targets: ["ModelImport"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CGSL", path: "Sources/CGSL",
+                       providers: [.apt(["libgsl-dev"])]),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS",
+                       providers: [.apt(["libopenblas-dev", "libgsl-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "DeviceModel", dependencies: ["CGSL"]),
+        .target(name: "Crossbar", dependencies: ["DeviceModel", "CBLAS"]),
+        .target(name: "Peripherals", dependencies: ["DeviceModel"]),
+        .target(name: "Accelerator",
+                dependencies: ["DeviceModel", "Crossbar", "Peripherals", "CBLAS", "CGSL"]),
+        .target(name: "ModelImport", dependencies: ["Accelerator", "CZlib"]),
+        .executableTarget(name: "reram-emu",
+                          dependencies: ["Accelerator", "ModelImport", "CBLAS"]),
+        .testTarget(name: "DeviceModelTests", dependencies: ["DeviceModel"]),
+        .testTarget(name: "CrossbarTests", dependencies: ["Crossbar"]),
+        .testTarget(name: "PeripheralsTests", dependencies: ["Peripherals"]),
+        .testTarget(name: "AcceleratorTests", dependencies: ["Accelerator", "ModelImport"]),
+        .testTarget(name: "ModelImportTests", dependencies: ["ModelImport"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["reram-emu"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,106 @@
+import CGSL
+
+// Every call into GNU GSL goes through this file: the error handler switch, the random
+// number generator and the Student t quantile.
+
+/// An error status returned by a GSL function, with GSL's own description of it.
+public struct GSLError: Error, CustomStringConvertible, Equatable {
+    /// The GSL status code (`GSL_EDOM`, `GSL_ENOMEM`, ...).
+    public let status: Int32
+    /// The GSL function or operation that failed.
+    public let operation: String
+
+    public var description: String {
+        let reason = gsl_strerror(status).map { String(cString: $0) } ?? "unknown GSL status"
+        return "GSL \(operation) failed with status \(status): \(reason)"
+    }
+}
+
+enum GSL {
+    /// Switches off GSL's default handler, which aborts the process on any error, so that
+    /// failures come back as status codes and become `GSLError`. Runs once per process.
+    static let abortHandlerDisabled: Void = {
+        _ = gsl_set_error_handler_off()
+    }()
+
+    /// Throws `GSLError` for any status other than `GSL_SUCCESS`.
+    static func check(_ status: Int32, _ operation: String) throws(GSLError) {
+        guard status == Int32(GSL_SUCCESS) else {
+            throw GSLError(status: status, operation: operation)
+        }
+    }
+}
+
+/// A Mersenne Twister (MT19937) stream from GSL, seeded explicitly and owned by one
+/// trial or worker. It is not safe to share between threads.
+public final class RandomGenerator {
+    private let state: UnsafeMutablePointer<gsl_rng>
+
+    /// Creates a stream from a 64-bit seed. GSL's MT19937 takes 32 bits of seed, so the
+    /// 64-bit value is first folded with SplitMix64 to keep all its bits significant.
+    ///
+    /// - Throws: `GSLError` when GSL cannot allocate the generator.
+    public init(seed: UInt64) throws(GSLError) {
+        GSL.abortHandlerDisabled
+        guard let state = gsl_rng_alloc(gsl_rng_mt19937) else {
+            throw GSLError(status: Int32(GSL_ENOMEM), operation: "gsl_rng_alloc(mt19937)")
+        }
+        self.state = state
+        let folded = SeedSequence.mix(seed)
+        gsl_rng_set(state, UInt(folded >> 32 ^ folded & 0xffff_ffff))
+    }
+
+    deinit {
+        gsl_rng_free(state)
+    }
+
+    /// Draws e ~ N(0, 1) with GSL's ziggurat method.
+    @inline(__always)
+    public func standardNormal() -> Double {
+        gsl_ran_gaussian_ziggurat(state, 1.0)
+    }
+
+    /// Draws u uniformly from [0, 1).
+    @inline(__always)
+    public func uniform() -> Double {
+        gsl_rng_uniform(state)
+    }
+
+    /// Draws the number of successes in `trials` Bernoulli trials of probability `p`.
+    public func binomial(probability p: Double, trials: Int) -> Int {
+        Int(gsl_ran_binomial(state, p, UInt32(clamping: trials)))
+    }
+}
+
+/// Derives independent stream seeds from a study seed and the coordinates of a work unit,
+/// so a trial's draws depend only on (seed, grid point, trial) and never on scheduling.
+public enum SeedSequence {
+    /// The SplitMix64 finalizer: a bijective 64-bit mix with good avalanche.
+    @inline(__always)
+    public static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// The seed of one stream, chained through `mix` over every coordinate in order.
+    public static func seed(_ base: UInt64, _ coordinates: UInt64...) -> UInt64 {
+        coordinates.reduce(mix(base)) { mix($0 ^ mix($1)) }
+    }
+}
+
+/// Quantiles of Student's t distribution, used for confidence intervals of trial means.
+public enum StudentT {
+    /// Returns t such that P(T <= t) = `probability` for `degreesOfFreedom` > 0.
+    ///
+    /// - Throws: `GSLError` when GSL returns a non-finite value for the arguments.
+    public static func quantile(probability: Double, degreesOfFreedom: Double) throws(GSLError) -> Double {
+        GSL.abortHandlerDisabled
+        let value = gsl_cdf_tdist_Pinv(probability, degreesOfFreedom)
+        guard value.isFinite else {
+            throw GSLError(status: Int32(GSL_EDOM), operation: "gsl_cdf_tdist_Pinv(\(probability), \(degreesOfFreedom))")
+        }
+        return value
+    }
+}
