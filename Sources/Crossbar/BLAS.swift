@@ -1,0 +1,55 @@
+import CBLAS
+
+/// Single-precision matrix products from OpenBLAS, the only place this package calls BLAS.
+/// All matrices are row-major.
+public enum BLAS {
+    /// C = alpha * A * B + beta * C for A (m x k, leading dimension lda), B (k x n, ldb)
+    /// and C (m x n, ldc).
+    @inline(__always)
+    public static func sgemm(
+        m: Int, n: Int, k: Int,
+        alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard m > 0, n > 0 else { return }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha,
+                    a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// The same product with B transposed: C = alpha * A * B^T + beta * C, B stored n x k.
+    @inline(__always)
+    public static func sgemmTransposedB(
+        m: Int, n: Int, k: Int,
+        alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard m > 0, n > 0 else { return }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+                    Int32(m), Int32(n), Int32(k), alpha,
+                    a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// Sets the number of threads OpenBLAS uses inside one call. The Monte Carlo runner
+    /// sets 1 and parallelizes over work units itself, so that results do not depend on
+    /// how OpenBLAS splits a product.
+    public static func setThreadCount(_ count: Int) {
+        openblas_set_num_threads(Int32(count))
+    }
+
+    /// The CPU kernel OpenBLAS selected, for example "Haswell" or "SkylakeX".
+    public static var coreName: String {
+        openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+    }
+
+    /// OpenBLAS's build configuration string.
+    public static var configuration: String {
+        openblas_get_config().map { String(cString: $0) } ?? "unknown"
+    }
+}

@@ -1,0 +1,84 @@
+import DeviceModel
+
+/// Which conductances of a differential array a product uses.
+public enum ConductanceSelection: Sendable {
+    /// G+ - G-: one differential current per column.
+    case difference
+    /// G+ alone, for a column ADC of its own on the positive array.
+    case plus
+    /// G- alone.
+    case minus
+}
+
+/// One programmed crossbar tile of `rows` x `columns` differential cells. Row i is
+/// word line i, driven by input i; column j is bit line j, summing the current of
+/// every cell on it. Conductances are stored row-major in siemens.
+public struct CrossbarArray: Sendable {
+    public let rows: Int
+    public let columns: Int
+    /// G+ of every cell, rows x columns, in siemens.
+    public let plusSiemens: [Float]
+    /// G- of every cell, rows x columns, in siemens.
+    public let minusSiemens: [Float]
+    /// G+ - G- of every cell, kept so the differential product is one GEMM.
+    public let differenceSiemens: [Float]
+
+    /// - Precondition: both arrays hold rows * columns conductances.
+    public init(rows: Int, columns: Int, plusSiemens: [Float], minusSiemens: [Float]) {
+        precondition(rows > 0 && columns > 0, "a crossbar needs at least one row and one column")
+        precondition(plusSiemens.count == rows * columns && minusSiemens.count == rows * columns,
+                     "conductance arrays must hold \(rows) x \(columns) cells")
+        self.rows = rows
+        self.columns = columns
+        self.plusSiemens = plusSiemens
+        self.minusSiemens = minusSiemens
+        differenceSiemens = zip(plusSiemens, minusSiemens).map { $0 - $1 }
+    }
+
+    /// Programs a tile from a weight block: weight (i, j) is read at
+    /// `weights[i * weightStride + j]` and becomes the pair at row i, column j.
+    /// Each cell draws its own programming variation from `generator`, row by row.
+    public static func program(
+        weights: UnsafePointer<Float>, weightStride: Int, rows: Int, columns: Int,
+        mapping: DifferentialPairMapping, variation: ProgrammingVariation,
+        generator: RandomGenerator
+    ) -> CrossbarArray {
+        var plus = [Float](repeating: 0, count: rows * columns)
+        var minus = [Float](repeating: 0, count: rows * columns)
+        for i in 0..<rows {
+            for j in 0..<columns {
+                let target = mapping.targets(for: weights[i * weightStride + j])
+                plus[i * columns + j] = Float(variation.program(target.plusSiemens, using: generator))
+                minus[i * columns + j] = Float(variation.program(target.minusSiemens, using: generator))
+            }
+        }
+        return CrossbarArray(rows: rows, columns: columns, plusSiemens: plus, minusSiemens: minus)
+    }
+
+    /// Computes the column currents of a batch of input vectors with one GEMM:
+    /// I[b, j] = sum_i V[b, i] * G[i, j], in amperes for voltages in volts.
+    ///
+    /// - Parameters:
+    ///   - voltages: `batch` rows of `rows` voltages each, row b starting at
+    ///     `voltages + b * voltageStride`.
+    ///   - output: `batch` rows of `columns` currents, row b at `output + b * outputStride`.
+    ///   - accumulate: adds to `output` instead of overwriting it.
+    public func columnCurrents(
+        voltages: UnsafePointer<Float>, voltageStride: Int, batch: Int,
+        output: UnsafeMutablePointer<Float>, outputStride: Int,
+        selection: ConductanceSelection = .difference, accumulate: Bool = false
+    ) {
+        let conductances: [Float] = switch selection {
+        case .difference: differenceSiemens
+        case .plus: plusSiemens
+        case .minus: minusSiemens
+        }
+        conductances.withUnsafeBufferPointer { g in
+            BLAS.sgemm(m: batch, n: columns, k: rows,
+                       a: voltages, lda: voltageStride,
+                       b: g.baseAddress!, ldb: columns,
+                       beta: accumulate ? 1 : 0,
+                       c: output, ldc: outputStride)
+        }
+    }
+}
