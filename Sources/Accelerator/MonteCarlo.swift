@@ -1,0 +1,171 @@
+import Crossbar
+import DeviceModel
+import Peripherals
+
+/// One point of a study's grid.
+public struct GridPoint: Hashable, Sendable {
+    /// The point's position in the grid; part of every trial's random stream seed.
+    public var index: Int
+    public var levels: LevelCount
+    /// Programming variation sigma, as a fraction (0.05 is 5 %).
+    public var variation: Double
+    /// Gmax / Gmin.
+    public var dynamicRange: Double
+
+    public init(index: Int, levels: LevelCount, variation: Double, dynamicRange: Double) {
+        self.index = index
+        self.levels = levels
+        self.variation = variation
+        self.dynamicRange = dynamicRange
+    }
+}
+
+/// The trials of one grid point.
+public struct PointResult: Sendable {
+    public var point: GridPoint
+    /// Test accuracy of every trial, as a fraction, in trial order.
+    public var accuracies: [Double]
+    public var statistics: TrialStatistics
+    /// ADC and DAC clip counts summed over layers and trials.
+    public var adcClips: ClipCounts
+    public var dacClips: ClipCounts
+}
+
+/// Progress of a running study, reported after every finished trial.
+public struct StudyProgress: Sendable {
+    public var pointsDone: Int
+    public var pointCount: Int
+    public var point: GridPoint
+    public var trialsDone: Int
+    public var trialCount: Int
+}
+
+/// A Monte Carlo study: for every grid point, T trials that each program the network
+/// with fresh variation and score it on the whole test set. A trial's random stream is
+/// seeded from (seed, point index, trial index) only, every work unit runs OpenBLAS on
+/// one thread, and work is split the same way for any thread count, so results do not
+/// depend on `threads`.
+public struct MonteCarloStudy: Sendable {
+    public var network: Network
+    public var testSet: Dataset
+    public var inputFullScale: [Int: Float]
+    public var trials: Int
+    public var seed: UInt64
+    public var batchSize: Int
+    public var threads: Int
+
+    public init(network: Network, testSet: Dataset, inputFullScale: [Int: Float], trials: Int,
+                seed: UInt64, batchSize: Int, threads: Int) {
+        self.network = network
+        self.testSet = testSet
+        self.inputFullScale = inputFullScale
+        self.trials = trials
+        self.seed = seed
+        self.batchSize = batchSize
+        self.threads = threads
+    }
+
+    /// Trials a point needs: one when nothing is random, since every trial would be equal.
+    public func trialCount(for point: GridPoint) -> Int {
+        point.variation == 0 ? 1 : trials
+    }
+
+    /// The float network's accuracy on the test set.
+    public func floatAccuracy() -> Double {
+        BLAS.setThreadCount(1)
+        let ranges = testSet.batchRanges(batchSize: batchSize)
+        let correct = Shared([Int](repeating: 0, count: ranges.count))
+        runInParallel(count: ranges.count, threads: threads) { b in
+            let count = countCorrect(engine: FloatEngine(), range: ranges[b])
+            correct.update { $0[b] = count }
+        }
+        return Double(correct.update { $0.reduce(0, +) }) / Double(testSet.count)
+    }
+
+    /// Runs every point in order and returns their results.
+    ///
+    /// - Parameter settings: the hardware of a point.
+    /// - Throws: whatever `settings` throws, and `GSLError` when a generator cannot be made.
+    public func run(_ points: [GridPoint], settings: (GridPoint) throws -> AnalogSettings,
+                    progress: (@Sendable (StudyProgress) -> Void)? = nil) throws -> [PointResult] {
+        BLAS.setThreadCount(1)
+        var results: [PointResult] = []
+        for (done, point) in points.enumerated() {
+            let pointSettings = try settings(point)
+            results.append(try runPoint(point, settings: pointSettings) { trialsDone, trialCount in
+                progress?(StudyProgress(pointsDone: done, pointCount: points.count, point: point,
+                                        trialsDone: trialsDone, trialCount: trialCount))
+            })
+        }
+        return results
+    }
+
+    /// Runs one point's trials: in parallel over trials when there are enough of them to
+    /// keep every worker busy, otherwise trial after trial in parallel over image batches.
+    public func runPoint(_ point: GridPoint, settings: AnalogSettings,
+                         trialFinished: (@Sendable (Int, Int) -> Void)? = nil) throws -> PointResult {
+        let trialCount = trialCount(for: point)
+        let outcomes = Shared([TrialOutcome?](repeating: nil, count: trialCount))
+        let finished = Shared(0)
+        let report: @Sendable (Int, TrialOutcome) -> Void = { trial, outcome in
+            outcomes.update { $0[trial] = outcome }
+            let done = finished.update { $0 += 1; return $0 }
+            trialFinished?(done, trialCount)
+        }
+        let generators = try (0..<trialCount).map { trial in
+            try RandomGenerator(seed: SeedSequence.seed(seed, UInt64(point.index), UInt64(trial)))
+        }
+        if trialCount >= threads {
+            runInParallel(count: trialCount, threads: threads) { trial in
+                let programmed = ProgrammedNetwork.program(network, settings: settings,
+                                                           inputFullScale: inputFullScale,
+                                                           generator: generators[trial])
+                report(trial, evaluate(programmed, threads: 1))
+            }
+        } else {
+            for trial in 0..<trialCount {
+                let programmed = ProgrammedNetwork.program(network, settings: settings,
+                                                           inputFullScale: inputFullScale,
+                                                           generator: generators[trial])
+                report(trial, evaluate(programmed, threads: threads))
+            }
+        }
+        let all = outcomes.update { $0.map { $0! } }
+        let accuracies = all.map { Double($0.correct) / Double(testSet.count) }
+        return PointResult(point: point, accuracies: accuracies, statistics: TrialStatistics(accuracies),
+                           adcClips: all.reduce(into: ClipCounts()) { $0 += $1.adcClips },
+                           dacClips: all.reduce(into: ClipCounts()) { $0 += $1.dacClips })
+    }
+
+    /// Scores one programmed network on the test set, split into fixed batches.
+    func evaluate(_ programmed: ProgrammedNetwork, threads: Int) -> TrialOutcome {
+        let ranges = testSet.batchRanges(batchSize: batchSize)
+        let perBatch = Shared([TrialOutcome?](repeating: nil, count: ranges.count))
+        runInParallel(count: ranges.count, threads: threads) { b in
+            let statistics = ConverterStatistics()
+            let engine = AnalogEngine(programmed: programmed, statistics: statistics)
+            let outcome = TrialOutcome(correct: countCorrect(engine: engine, range: ranges[b]),
+                                       adcClips: statistics.adcClips.values.reduce(into: ClipCounts()) { $0 += $1 },
+                                       dacClips: statistics.dacClips.values.reduce(into: ClipCounts()) { $0 += $1 })
+            perBatch.update { $0[b] = outcome }
+        }
+        return perBatch.update { $0 }.reduce(TrialOutcome()) { total, batch in
+            var sum = total
+            sum.correct += batch!.correct
+            sum.adcClips += batch!.adcClips
+            sum.dacClips += batch!.dacClips
+            return sum
+        }
+    }
+
+    func countCorrect(engine: some MatrixEngine, range: Range<Int>) -> Int {
+        let predictions = network.forward(testSet.batch(range), engine: engine).argmax()
+        return zip(predictions, testSet.labels[range]).filter { $0 == $1 }.count
+    }
+}
+
+struct TrialOutcome: Sendable {
+    var correct = 0
+    var adcClips = ClipCounts()
+    var dacClips = ClipCounts()
+}

@@ -1,0 +1,121 @@
+import Crossbar
+
+/// Computes the product of a batch of input rows with one layer's weight matrix.
+/// The float reference and the emulated crossbar tiles are the two implementations.
+public protocol MatrixEngine {
+    /// Writes output (rowCount x matrix.columns) = input (rowCount x matrix.rows) * W,
+    /// without the bias, for the weight layer at `operationIndex` in the network.
+    func multiply(operationIndex: Int, matrix: WeightMatrix, input: UnsafePointer<Float>,
+                  rowCount: Int, output: UnsafeMutablePointer<Float>)
+}
+
+/// The float reference: one sgemm with the layer's weights.
+public struct FloatEngine: MatrixEngine {
+    public init() {}
+
+    public func multiply(operationIndex: Int, matrix: WeightMatrix, input: UnsafePointer<Float>,
+                         rowCount: Int, output: UnsafeMutablePointer<Float>) {
+        matrix.values.withUnsafeBufferPointer { w in
+            BLAS.sgemm(m: rowCount, n: matrix.columns, k: matrix.rows,
+                       a: input, lda: matrix.rows, b: w.baseAddress!, ldb: matrix.columns,
+                       c: output, ldc: matrix.columns)
+        }
+    }
+}
+
+extension Network {
+    /// Runs the network on a batch. `observe`, when given, sees every operation's output
+    /// with the operation's index, for per-layer statistics.
+    public func forward(_ input: Activations, engine: some MatrixEngine,
+                        observe: ((Int, Activations) -> Void)? = nil) -> Activations {
+        var x = input
+        for (index, operation) in operations.enumerated() {
+            x = apply(operation, at: index, to: x, engine: engine)
+            observe?(index, x)
+        }
+        return x
+    }
+
+    private func apply(_ operation: NetworkOperation, at index: Int, to input: Activations,
+                       engine: some MatrixEngine) -> Activations {
+        var x = input
+        switch operation {
+        case .dense(let layer):
+            return dense(layer.matrix, at: index, input: x, engine: engine)
+        case .convolution(let layer):
+            return convolution(layer, at: index, input: x, engine: engine)
+        case .relu:
+            x.applyClip(minimum: 0, maximum: .infinity)
+        case .clip(let minimum, let maximum):
+            x.applyClip(minimum: minimum, maximum: maximum)
+        case .maxPool(let window):
+            return x.pooled(window, average: false)
+        case .averagePool(let window):
+            return x.pooled(window, average: true)
+        case .globalAveragePool:
+            return x.globalAveragePooled()
+        case .batchNormalization(let norm):
+            x.applyBatchNormalization(norm)
+        case .flatten:
+            x.shape = [x.sampleSize]
+        case .softmax:
+            x.applySoftmax(logarithm: false)
+        case .logSoftmax:
+            x.applySoftmax(logarithm: true)
+        }
+        return x
+    }
+
+    private func dense(_ matrix: WeightMatrix, at index: Int, input: Activations,
+                       engine: some MatrixEngine) -> Activations {
+        precondition(input.sampleSize == matrix.rows,
+                     "\(operations[index].displayName) expects \(matrix.rows) inputs, got \(input.sampleSize)")
+        var output = [Float](repeating: 0, count: input.batch * matrix.columns)
+        input.values.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { y in
+                engine.multiply(operationIndex: index, matrix: matrix, input: x.baseAddress!,
+                                rowCount: input.batch, output: y.baseAddress!)
+            }
+        }
+        for b in 0..<input.batch {
+            for j in 0..<matrix.columns { output[b * matrix.columns + j] += matrix.bias[j] }
+        }
+        return Activations(batch: input.batch, shape: [matrix.columns], values: output)
+    }
+
+    private func convolution(_ layer: ConvolutionLayer, at index: Int, input: Activations,
+                             engine: some MatrixEngine) -> Activations {
+        let g = layer.geometry
+        precondition(input.shape == [g.inputChannels, g.inputHeight, g.inputWidth],
+                     "\(layer.name) expects input shape \([g.inputChannels, g.inputHeight, g.inputWidth]), got \(input.shape)")
+        let rowCount = input.batch * g.outputPixels
+        var patches = [Float](repeating: 0, count: rowCount * g.patchSize)
+        var products = [Float](repeating: 0, count: rowCount * g.outputChannels)
+        var output = [Float](repeating: 0, count: rowCount * g.outputChannels)
+        input.values.withUnsafeBufferPointer { x in
+            patches.withUnsafeMutableBufferPointer { p in
+                g.unfold(x.baseAddress!, batch: input.batch, into: p.baseAddress!)
+            }
+        }
+        patches.withUnsafeBufferPointer { p in
+            products.withUnsafeMutableBufferPointer { y in
+                engine.multiply(operationIndex: index, matrix: layer.matrix, input: p.baseAddress!,
+                                rowCount: rowCount, output: y.baseAddress!)
+            }
+        }
+        products.withUnsafeBufferPointer { y in
+            output.withUnsafeMutableBufferPointer { o in
+                g.fold(y.baseAddress!, batch: input.batch, into: o.baseAddress!)
+            }
+        }
+        let pixels = g.outputPixels
+        for b in 0..<input.batch {
+            for c in 0..<g.outputChannels {
+                let start = (b * g.outputChannels + c) * pixels
+                for i in start..<start + pixels { output[i] += layer.matrix.bias[c] }
+            }
+        }
+        return Activations(batch: input.batch, shape: [g.outputChannels, g.outputHeight, g.outputWidth],
+                           values: output)
+    }
+}

@@ -1,0 +1,73 @@
+import Crossbar
+import DeviceModel
+import Peripherals
+
+/// One weight layer programmed onto its tiles for one trial.
+public struct ProgrammedLayer: Sendable {
+    public let mapping: LayerMapping
+    /// Tiles in row-block-major order: tile (r, c) at index r * columnBlocks + c.
+    public let tiles: [CrossbarArray]
+    /// w_max of the layer, mapped to Gmax - Gmin.
+    public let weightScale: Float
+    /// x_fs, the activation that the DAC maps to V_read.
+    public let inputFullScale: Float
+    /// I_fs of each tile's ADC, in amperes, in tile order.
+    public let adcFullScaleAmperes: [Float]
+
+    /// The factor from column current back to the weight domain:
+    /// y = I * x_fs * w_max / (V_read * (Gmax - Gmin)).
+    public func outputScale(_ settings: AnalogSettings) -> Float {
+        Float(Double(inputFullScale) * Double(weightScale)
+              / (Double(settings.readVoltageVolts) * settings.window.spanSiemens))
+    }
+}
+
+/// Every weight layer of a network programmed for one trial, with the settings it used.
+public struct ProgrammedNetwork: Sendable {
+    public let settings: AnalogSettings
+    /// Programmed layers by operation index.
+    public let layers: [Int: ProgrammedLayer]
+
+    /// Programs every weight layer tile by tile, drawing variation from `generator` in a
+    /// fixed order (layer, then tile, then row, then column, then G+ before G-).
+    ///
+    /// - Parameter inputFullScale: x_fs of each weight layer by operation index (see
+    ///   `Calibration`); layers missing from it use 1.
+    public static func program(_ network: Network, settings: AnalogSettings,
+                               inputFullScale: [Int: Float],
+                               generator: RandomGenerator) -> ProgrammedNetwork {
+        var layers: [Int: ProgrammedLayer] = [:]
+        for mapping in TileScheduler.map(network, tile: settings.tile) {
+            let matrix = network.operations[mapping.operationIndex].weightMatrix!
+            layers[mapping.operationIndex] = programLayer(
+                matrix, mapping: mapping, settings: settings,
+                inputFullScale: inputFullScale[mapping.operationIndex] ?? 1, generator: generator)
+        }
+        return ProgrammedNetwork(settings: settings, layers: layers)
+    }
+
+    private static func programLayer(_ matrix: WeightMatrix, mapping: LayerMapping,
+                                     settings: AnalogSettings, inputFullScale: Float,
+                                     generator: RandomGenerator) -> ProgrammedLayer {
+        let largest = matrix.maximumMagnitude
+        let weightScale = largest > 0 ? largest : 1
+        let pairMapping = DifferentialPairMapping(levels: settings.levels, weightScale: weightScale)
+        var tiles: [CrossbarArray] = []
+        var fullScales: [Float] = []
+        matrix.values.withUnsafeBufferPointer { w in
+            for r in 0..<mapping.rowBlocks {
+                let rows = mapping.rowRange(r)
+                for c in 0..<mapping.columnBlocks {
+                    let columns = mapping.columnRange(c)
+                    tiles.append(CrossbarArray.program(
+                        weights: w.baseAddress! + rows.lowerBound * matrix.columns + columns.lowerBound,
+                        weightStride: matrix.columns, rows: rows.count, columns: columns.count,
+                        mapping: pairMapping, variation: settings.variation, generator: generator))
+                    fullScales.append(settings.adcFullScaleAmperes(rowsUsed: rows.count))
+                }
+            }
+        }
+        return ProgrammedLayer(mapping: mapping, tiles: tiles, weightScale: weightScale,
+                               inputFullScale: inputFullScale, adcFullScaleAmperes: fullScales)
+    }
+}

@@ -1,0 +1,106 @@
+import DeviceModel
+import Foundation
+import Peripherals
+
+/// A Monte Carlo study as written in `configs/*.json`. Paths are relative to the folder of
+/// the config file. `validate()` runs before any work; unknown keys are rejected.
+public struct StudyConfig: Codable, Sendable {
+    public var name: String
+    /// The ONNX model file.
+    public var model: String
+    public var dataset: DatasetConfig
+    public var device: DeviceConfig
+    public var array: ArrayConfig
+    public var dac: DACConfig
+    public var adc: ADCConfig
+    public var grid: GridConfig
+    /// Trials per grid point with variation; a point with sigma = 0 runs one trial.
+    public var trials: Int = 20
+    /// The study seed; every trial's stream derives from it, the grid point and the trial.
+    public var seed: UInt64 = 1
+    /// Images per batch in one GEMM; the split is fixed so results do not depend on threads.
+    public var batchSize: Int = 500
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, model, dataset, device, array, dac, adc, grid, trials, seed, batchSize
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try rejectUnknownKeys(in: decoder, allowed: CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        model = try c.decode(String.self, forKey: .model)
+        dataset = try c.decode(DatasetConfig.self, forKey: .dataset)
+        device = try c.decodeIfPresent(DeviceConfig.self, forKey: .device) ?? DeviceConfig()
+        array = try c.decodeIfPresent(ArrayConfig.self, forKey: .array) ?? ArrayConfig()
+        dac = try c.decodeIfPresent(DACConfig.self, forKey: .dac) ?? DACConfig()
+        adc = try c.decodeIfPresent(ADCConfig.self, forKey: .adc) ?? ADCConfig()
+        grid = try c.decode(GridConfig.self, forKey: .grid)
+        trials = try c.decodeIfPresent(Int.self, forKey: .trials) ?? trials
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? batchSize
+    }
+
+    /// Decodes and validates a config from JSON bytes.
+    ///
+    /// - Throws: `ConfigError` naming the first invalid key.
+    public static func decode(_ data: Data) throws(ConfigError) -> StudyConfig {
+        let config: StudyConfig
+        do {
+            config = try JSONDecoder().decode(StudyConfig.self, from: data)
+        } catch let error as ConfigError {
+            throw error
+        } catch let error as DecodingError {
+            throw ConfigError.from(error)
+        } catch {
+            throw ConfigError(key: "(file)", message: "\(error)")
+        }
+        try config.validate()
+        return config
+    }
+
+    /// Checks every value against its allowed range.
+    public func validate() throws(ConfigError) {
+        do {
+            try requireRange(trials, 1...100_000, key: "trials")
+            try requireRange(batchSize, 1...65_536, key: "batchSize")
+            try dataset.validate()
+            try device.validate(grid: grid)
+            try array.validate()
+            try dac.validate()
+            try adc.validate()
+            try grid.validate()
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw ConfigError(key: "(file)", message: "\(error)")
+        }
+    }
+
+    /// The grid points in order: levels outermost, then variation, then dynamic range.
+    public var points: [GridPoint] {
+        var points: [GridPoint] = []
+        for levels in grid.levels {
+            for variation in grid.variation {
+                for range in grid.dynamicRangeValues(device: device) {
+                    points.append(GridPoint(index: points.count, levels: levels,
+                                            variation: variation, dynamicRange: range))
+                }
+            }
+        }
+        return points
+    }
+
+    /// The hardware of one grid point.
+    public func settings(for point: GridPoint) throws -> AnalogSettings {
+        let window = try ConductanceWindow(maximumSiemens: device.maximumSiemens, dynamicRange: point.dynamicRange)
+        return AnalogSettings(
+            window: window,
+            levels: try ConductanceLevels(window: window, count: point.levels),
+            variation: try ProgrammingVariation(model: device.variationModel, sigma: point.variation, window: window),
+            tile: TileShape(rows: array.tileRows, columns: array.tileColumns),
+            dac: DAC(resolution: dac.resolution, readVoltageVolts: Float(array.readVoltageVolts)),
+            adc: ADC(resolution: adc.resolution),
+            adcRange: adc.rangeMode)
+    }
+}
