@@ -1,0 +1,84 @@
+import Accelerator
+import Foundation
+import Testing
+
+@Suite struct StudyConfigTests {
+    /// A minimal valid config with `edit` applied to its JSON text.
+    func decode(_ replacements: [(String, String)] = []) throws -> StudyConfig {
+        var json = """
+        {"name": "t", "model": "m.onnx",
+         "dataset": {"format": "idx", "testImages": "i", "testLabels": "l", "mean": [0.1], "std": [0.3]},
+         "device": {"gmaxSiemens": 1e-4},
+         "grid": {"levels": [2, "unquantized"], "variation": [0, 0.05], "dynamicRange": [10]}}
+        """
+        for (old, new) in replacements { json = json.replacingOccurrences(of: old, with: new) }
+        return try StudyConfig.decode(Data(json.utf8))
+    }
+
+    @Test func validConfigDecodes() throws {
+        let config = try decode()
+        #expect(config.points.count == 4)
+        #expect(config.trials == 20)
+        #expect(config.array.tileRows == 128)
+    }
+
+    @Test func oneLevelRejected() {
+        #expect(throws: ConfigError.self) { try decode([("[2, \"unquantized\"]", "[1]")]) }
+        do {
+            _ = try decode([("[2, \"unquantized\"]", "[1]")])
+        } catch let error as ConfigError {
+            #expect(error.key == "grid.levels[0]")
+            #expect(error.message.contains("at least 2 levels"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func gminAboveGmaxRejected() {
+        do {
+            _ = try decode([("\"gmaxSiemens\": 1e-4", "\"gmaxSiemens\": 1e-4, \"gminSiemens\": 2e-4"),
+                            (", \"dynamicRange\": [10]", "")])
+            Issue.record("Gmin above Gmax was accepted")
+        } catch let error as ConfigError {
+            #expect(error.key == "device.gminSiemens")
+            #expect(error.message.contains("below Gmax"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func unknownKeyRejected() {
+        do {
+            _ = try decode([("\"name\": \"t\"", "\"name\": \"t\", \"trails\": 3")])
+            Issue.record("an unknown key was accepted")
+        } catch let error as ConfigError {
+            #expect(error.key == "trails")
+            #expect(error.message.contains("allowed keys here"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func zeroBitADCRejected() {
+        do {
+            _ = try decode([("\"name\": \"t\"", "\"name\": \"t\", \"adc\": {\"resolution\": 0}")])
+            Issue.record("a 0-bit ADC was accepted")
+        } catch let error as ConfigError {
+            #expect(error.key == "adc.resolution")
+            #expect(error.message.contains("\"ideal\""))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func wrongTypeNamesKey() {
+        do {
+            _ = try decode([("\"variation\": [0, 0.05]", "\"variation\": [0, \"five\"]")])
+            Issue.record("a string variation was accepted")
+        } catch let error as ConfigError {
+            #expect(error.key == "grid.variation[1]")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+}
