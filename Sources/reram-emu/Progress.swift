@@ -1,0 +1,49 @@
+import Accelerator
+import Foundation
+
+/// Shows a study's progress on stderr: redrawn in place on a terminal, and as a plain line
+/// at most every 10 seconds otherwise, so logs stay short.
+final class ProgressReporter: @unchecked Sendable {
+    private let lock = NSLock()
+    private let start = Date()
+    private let totalTrials: Int
+    private var trialsDone = 0
+    private var lastLine = Date.distantPast
+    private let interactive = isatty(2) == 1
+    private let quiet: Bool
+
+    init(totalTrials: Int, quiet: Bool) {
+        self.totalTrials = totalTrials
+        self.quiet = quiet
+    }
+
+    func trialFinished(_ progress: StudyProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        trialsDone += 1
+        guard !quiet else { return }
+        let now = Date()
+        let pointDone = progress.trialsDone == progress.trialCount
+        guard interactive || pointDone && now.timeIntervalSince(lastLine) >= 10 || trialsDone == totalTrials else {
+            return
+        }
+        lastLine = now
+        let elapsed = now.timeIntervalSince(start)
+        let remaining = elapsed / Double(trialsDone) * Double(totalTrials - trialsDone)
+        let p = progress.point
+        let line = String(format: "point %d/%d (levels %@, variation %.3g %%, range %.4g): trial %d/%d, elapsed %@, remaining ~%@",
+                          progress.pointsDone + 1, progress.pointCount, p.levels.description, p.variation * 100,
+                          p.dynamicRange, progress.trialsDone, progress.trialCount,
+                          Self.duration(elapsed), Self.duration(remaining))
+        FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
+    }
+
+    func finish() {
+        if interactive && !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? "\(s / 3600) h \(s % 3600 / 60) min" : s >= 60 ? "\(s / 60) min \(s % 60) s" : "\(s) s"
+    }
+}

@@ -1,0 +1,76 @@
+import Accelerator
+import Foundation
+import ModelImport
+
+/// The network, data and calibration a study needs, loaded and checked before any work.
+struct StudyInputs {
+    var network: Network
+    var testSet: Dataset
+    var inputFullScale: [Int: Float]
+}
+
+enum StudyLoader {
+    /// Reads and validates a config; errors name the file and the key.
+    static func readConfig(_ url: URL) throws -> StudyConfig {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw UsageError(description: "cannot read config \(url.path): \(error.localizedDescription)")
+        }
+        do {
+            return try StudyConfig.decode(data)
+        } catch {
+            throw UsageError(description: "\(url.path): \(error)")
+        }
+    }
+
+    static func load(_ config: StudyConfig, configURL: URL, dataDirectory: String?, limit: Int?,
+                     log: (String) -> Void) throws -> StudyInputs {
+        let base = configURL.deletingLastPathComponent()
+        let modelURL = URL(fileURLWithPath: config.model, relativeTo: base).standardizedFileURL
+        let network = try ModelLoader.load(modelURL)
+        let dataset = config.dataset
+        var (images, labels) = (dataset.testImages, dataset.testLabels)
+        var testLimit = dataset.testLimit
+        if let directory = dataDirectory {
+            (images, labels) = try fullTestSet(dataset.format, directory: directory)
+            testLimit = nil
+        }
+        let testSet = try DatasetLoader.load(format: dataset.format, images: images, labels: labels, config: dataset,
+                                             base: base, limit: limit ?? testLimit)
+        guard testSet.shape == network.inputShape else {
+            throw UsageError(description: "\(modelURL.path): the network takes samples of shape \(network.inputShape) but \(testSet.name) holds images of shape \(testSet.shape); pair the model with its own dataset")
+        }
+        let calibration: Dataset
+        if let calibrationImages = dataset.calibrationImages {
+            calibration = try DatasetLoader.load(format: dataset.format, images: calibrationImages,
+                                                 labels: dataset.calibrationLabels, config: dataset, base: base,
+                                                 limit: dataset.calibrationLimit)
+        } else {
+            log("note: no dataset.calibrationImages; calibrating DAC ranges on the first \(dataset.calibrationLimit) test images")
+            calibration = testSet.prefix(dataset.calibrationLimit)
+        }
+        log("model \(modelURL.lastPathComponent): \(network.weightLayerIndices.count) weight layers; test set \(testSet.name): \(testSet.count) images; calibration: \(calibration.count) images")
+        return StudyInputs(network: network, testSet: testSet,
+                           inputFullScale: Calibration.inputFullScale(network, images: calibration))
+    }
+
+    /// The canonical test files of a format inside `directory`, gzip-compressed or raw.
+    static func fullTestSet(_ format: DatasetFormat, directory: String) throws -> (String, String?) {
+        let folder = URL(fileURLWithPath: directory)
+        func existing(_ names: [String]) throws -> String {
+            for name in names where FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
+                return folder.appendingPathComponent(name).path
+            }
+            throw UsageError(description: "--data-dir \(directory) holds none of \(names.joined(separator: ", ")); point it at the folder of the original dataset files (scripts/fetch_cifar10.sh fetches CIFAR-10)")
+        }
+        switch format {
+        case .idx:
+            return (try existing(["t10k-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte"]),
+                    try existing(["t10k-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte"]))
+        case .cifar10:
+            return (try existing(["test_batch.bin"]), nil)
+        }
+    }
+}

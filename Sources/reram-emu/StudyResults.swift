@@ -1,0 +1,131 @@
+import Accelerator
+import Foundation
+
+/// Everything a run writes to results.json: the config, the environment, the float
+/// reference, the mapping and every trial of every grid point. Accuracies are fractions.
+struct StudyResults: Codable {
+    var version: String
+    var study: StudyConfig
+    var environment: RunEnvironment
+    var floatAccuracy: Double
+    var testImages: Int
+    var mapping: [MappingRecord]
+    var points: [PointRecord]
+}
+
+struct RunEnvironment: Codable {
+    var hostname: String
+    var operatingSystem: String
+    var processorCount: Int
+    var threads: Int
+    var openBLASCore: String
+    var startedAt: String
+    var runSeconds: Double
+}
+
+/// One weight layer on tiles of the study's size.
+struct MappingRecord: Codable {
+    var layer: String
+    var kind: String
+    var matrixRows: Int
+    var matrixColumns: Int
+    var tileRows: Int
+    var tileColumns: Int
+    var rowBlocks: Int
+    var columnBlocks: Int
+    var tiles: Int
+    var cellUtilization: Double
+    var adcConversionsPerInference: Int
+    var dacOperationsPerInference: Int
+    var foldedBatchNormalization: String?
+
+    init(_ m: LayerMapping) {
+        layer = m.name
+        kind = m.kind
+        matrixRows = m.matrixRows
+        matrixColumns = m.matrixColumns
+        tileRows = m.tile.rows
+        tileColumns = m.tile.columns
+        rowBlocks = m.rowBlocks
+        columnBlocks = m.columnBlocks
+        tiles = m.tileCount
+        cellUtilization = m.utilization
+        adcConversionsPerInference = m.adcConversionsPerInference
+        dacOperationsPerInference = m.dacOperationsPerInference
+        foldedBatchNormalization = m.foldedBatchNormalization
+    }
+}
+
+/// One grid point: its coordinates, statistics and every trial's accuracy.
+struct PointRecord: Codable {
+    var point: Int
+    var levels: String
+    var variation: Double
+    var dynamicRange: Double
+    var trials: Int
+    var accuracyMean: Double
+    var accuracyStd: Double
+    var accuracyMin: Double
+    var accuracyMax: Double
+    var ci95Low: Double
+    var ci95High: Double
+    /// Float accuracy minus the mean accuracy, as a fraction.
+    var accuracyDrop: Double
+    var adcClipLowRate: Double
+    var adcClipHighRate: Double
+    var trialAccuracies: [Double]
+
+    init(_ result: PointResult, floatAccuracy: Double) {
+        let s = result.statistics
+        point = result.point.index
+        levels = result.point.levels.description
+        variation = result.point.variation
+        dynamicRange = result.point.dynamicRange
+        trials = s.trials
+        accuracyMean = s.mean
+        accuracyStd = s.standardDeviation
+        accuracyMin = s.minimum
+        accuracyMax = s.maximum
+        ci95Low = s.confidenceLow
+        ci95High = s.confidenceHigh
+        accuracyDrop = floatAccuracy - s.mean
+        let conversions = Double(max(result.adcClips.conversions, 1))
+        adcClipLowRate = Double(result.adcClips.low) / conversions
+        adcClipHighRate = Double(result.adcClips.high) / conversions
+        trialAccuracies = result.accuracies
+    }
+
+    static let csvHeader = "point,levels,variation,dynamic_range,trials,accuracy_mean,accuracy_std,accuracy_min,accuracy_max,ci95_low,ci95_high,accuracy_drop,adc_clip_low_rate,adc_clip_high_rate"
+
+    /// A CSV row; numbers use the shortest text that reads back to the same double.
+    var csvRow: String {
+        [String(point), levels, "\(variation)", "\(dynamicRange)", String(trials), "\(accuracyMean)",
+         "\(accuracyStd)", "\(accuracyMin)", "\(accuracyMax)", "\(ci95Low)", "\(ci95High)", "\(accuracyDrop)",
+         "\(adcClipLowRate)", "\(adcClipHighRate)"].joined(separator: ",")
+    }
+}
+
+enum ResultsWriter {
+    /// Writes results.csv and results.json into `directory`, each through a temporary file
+    /// renamed into place, so a reader never sees a half-written file.
+    static func write(_ results: StudyResults, to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let csv = ([PointRecord.csvHeader] + results.points.map(\.csvRow)).joined(separator: "\n") + "\n"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let json = try encoder.encode(results)
+        try writeAtomically(Data(csv.utf8), to: directory.appendingPathComponent("results.csv"))
+        try writeAtomically(json, to: directory.appendingPathComponent("results.json"))
+    }
+
+    static func writeAtomically(_ data: Data, to url: URL) throws {
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        try data.write(to: temporary)
+        if FileManager.default.fileExists(atPath: url.path) {
+            _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+        } else {
+            try FileManager.default.moveItem(at: temporary, to: url)
+        }
+    }
+}

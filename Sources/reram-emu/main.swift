@@ -1,0 +1,40 @@
+import Foundation
+
+let reramEmuVersion = "0.1.0"
+
+let usage = """
+usage: reram-emu COMMAND [options]
+
+commands:
+  run CONFIG     run a Monte Carlo study (reram-emu run --help for options)
+  version        print the version
+
+Example: reram-emu run configs/mnist-mlp.json
+"""
+
+/// Runs a subcommand and turns every error into one line on stderr and a non-zero exit.
+func main() -> Int32 {
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    guard let command = arguments.first else {
+        print(usage)
+        return 2
+    }
+    arguments.removeFirst()
+    do {
+        switch command {
+        case "run": try RunCommand.run(arguments)
+        case "version", "--version": print("reram-emu \(reramEmuVersion)")
+        case "help", "--help", "-h": print(usage)
+        default: throw UsageError(description: "unknown command '\(command)'\n\n\(usage)")
+        }
+        return 0
+    } catch let error as UsageError {
+        log("reram-emu: error: \(error.description)")
+        return 2
+    } catch {
+        log("reram-emu: error: \(error)")
+        return 1
+    }
+}
+
+exit(main())
