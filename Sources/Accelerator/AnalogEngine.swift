@@ -45,17 +45,17 @@ public struct AnalogEngine: MatrixEngine {
         output.update(repeating: 0, count: rowCount * matrix.columns)
         let adcClips = accumulateTiles(layer, voltages: voltages, rowCount: rowCount,
                                        output: output, settings: settings)
-        let scale = layer.outputScale(settings)
-        for i in 0..<rowCount * matrix.columns { output[i] *= scale }
         statistics.record(operationIndex: operationIndex, adc: adcClips, dac: dacClips)
     }
 
-    /// Sums the converted column currents of every tile into `output` (rowCount x columns).
+    /// Sums the converted column currents of every tile into `output` (rowCount x columns),
+    /// scaled back to the weight domain.
     private func accumulateTiles(_ layer: ProgrammedLayer, voltages: UnsafePointer<Float>,
                                  rowCount: Int, output: UnsafeMutablePointer<Float>,
                                  settings: AnalogSettings) -> ClipCounts {
         let mapping = layer.mapping
         let stride = mapping.matrixColumns
+        let scale = layer.outputScale(settings)
         var clips = ClipCounts()
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: rowCount * mapping.tile.columns)
         defer { scratch.deallocate() }
@@ -66,20 +66,19 @@ public struct AnalogEngine: MatrixEngine {
                 let tileIndex = r * mapping.columnBlocks + c
                 let tile = layer.tiles[tileIndex]
                 if settings.adc.isIdeal {
-                    // An ideal ADC passes currents through, so the GEMM accumulates directly.
+                    // An ideal ADC passes currents through, so the GEMM scales and accumulates.
                     tile.columnCurrents(voltages: voltages + rows.lowerBound, voltageStride: mapping.matrixRows,
                                         batch: rowCount, output: output + columns.lowerBound,
-                                        outputStride: stride, accumulate: true)
+                                        outputStride: stride, scale: scale, accumulate: true)
                     continue
                 }
                 tile.columnCurrents(voltages: voltages + rows.lowerBound, voltageStride: mapping.matrixRows,
                                     batch: rowCount, output: scratch, outputStride: columns.count)
-                clips += settings.adc.convert(scratch, count: rowCount * columns.count,
-                                              fullScaleAmperes: layer.adcFullScaleAmperes[tileIndex])
                 for b in 0..<rowCount {
-                    let target = output + b * stride + columns.lowerBound
-                    let source = scratch + b * columns.count
-                    for j in 0..<columns.count { target[j] += source[j] }
+                    clips += settings.adc.convertAndAccumulate(
+                        scratch + b * columns.count, into: output + b * stride + columns.lowerBound,
+                        count: columns.count, fullScaleAmperes: layer.adcFullScaleAmperes[tileIndex],
+                        outputScale: scale)
                 }
             }
         }

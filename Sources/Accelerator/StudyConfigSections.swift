@@ -206,7 +206,7 @@ public struct ADCConfig: Codable, Sendable {
 
     func validate() throws {
         if case .bits(let b) = resolution {
-            try requireRange(b, 2...24, key: "adc.resolution", unit: "bits", hint: "write \"ideal\" for an ideal ADC")
+            try requireRange(b, 2...22, key: "adc.resolution", unit: "bits", hint: "write \"ideal\" for an ideal ADC")
         }
         switch range {
         case .fixed:

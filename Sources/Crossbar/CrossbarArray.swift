@@ -62,11 +62,12 @@ public struct CrossbarArray: Sendable {
     ///   - voltages: `batch` rows of `rows` voltages each, row b starting at
     ///     `voltages + b * voltageStride`.
     ///   - output: `batch` rows of `columns` currents, row b at `output + b * outputStride`.
+    ///   - scale: multiplies every current, for a digital gain fused into the product.
     ///   - accumulate: adds to `output` instead of overwriting it.
     public func columnCurrents(
         voltages: UnsafePointer<Float>, voltageStride: Int, batch: Int,
         output: UnsafeMutablePointer<Float>, outputStride: Int,
-        selection: ConductanceSelection = .difference, accumulate: Bool = false
+        selection: ConductanceSelection = .difference, scale: Float = 1, accumulate: Bool = false
     ) {
         let conductances: [Float] = switch selection {
         case .difference: differenceSiemens
@@ -74,7 +75,7 @@ public struct CrossbarArray: Sendable {
         case .minus: minusSiemens
         }
         conductances.withUnsafeBufferPointer { g in
-            BLAS.sgemm(m: batch, n: columns, k: rows,
+            BLAS.sgemm(m: batch, n: columns, k: rows, alpha: scale,
                        a: voltages, lda: voltageStride,
                        b: g.baseAddress!, ldb: columns,
                        beta: accumulate ? 1 : 0,

@@ -7,6 +7,7 @@ usage: reram-emu COMMAND [options]
 
 commands:
   run CONFIG     run a Monte Carlo study (reram-emu run --help for options)
+  bench          time fixed workloads against the machine (reram-emu bench --help)
   version        print the version
 
 Example: reram-emu run configs/mnist-mlp.json
@@ -23,6 +24,7 @@ func main() -> Int32 {
     do {
         switch command {
         case "run": try RunCommand.run(arguments)
+        case "bench": try BenchCommand.run(arguments)
         case "version", "--version": print("reram-emu \(reramEmuVersion)")
         case "help", "--help", "-h": print(usage)
         default: throw UsageError(description: "unknown command '\(command)'\n\n\(usage)")

@@ -1,0 +1,84 @@
+import Accelerator
+import Crossbar
+import DeviceModel
+import Foundation
+import Peripherals
+
+extension BenchCommand {
+    static func bench(_ workload: Workload, threads: Int, trials: Int, machine: MachineRate) throws {
+        let configURL = URL(fileURLWithPath: workload.config)
+        let config = try StudyLoader.readConfig(configURL)
+        let inputs = try StudyLoader.load(config, configURL: configURL, dataDirectory: nil, limit: workload.images, log: { _ in })
+        let point = GridPoint(index: 0, levels: .quantized(64), variation: 0.05, dynamicRange: 10)
+        var settings = try config.settings(for: point)
+        settings.dac = DAC(resolution: .bits(8), readVoltageVolts: settings.readVoltageVolts)
+        settings.adc = ADC(resolution: .bits(8))
+        let macsPerImage = TileScheduler.map(inputs.network, tile: settings.tile)
+            .reduce(0) { $0 + $1.matrixRows * $1.matrixColumns * $1.activationsPerInference }
+        let images = inputs.testSet.count
+
+        func study(_ threadCount: Int) -> MonteCarloStudy {
+            MonteCarloStudy(network: inputs.network, testSet: inputs.testSet, inputFullScale: inputs.inputFullScale,
+                            trials: trials, seed: 1, batchSize: config.batchSize, threads: threadCount)
+        }
+        let floatSeconds = time { _ = study(1).floatAccuracy() }
+        var single: PointResult?
+        let singleSeconds = try time { single = try study(1).runPoint(point, settings: settings) }
+        var parallel: PointResult?
+        let parallelSeconds = try time { parallel = try study(threads).runPoint(point, settings: settings) }
+
+        let trialSeconds = singleSeconds / Double(trials)
+        let gflops = 2 * Double(macsPerImage) * Double(images) / trialSeconds / 1e9
+        print("\n\(workload.name): \(images) images, \(macsPerImage) MAC per image, \(settings.tile) tiles, 64 levels, 5 % variation, 8-bit DAC and ADC")
+        print(String(format: "  float forward pass (1 thread):   %.3f s", floatSeconds))
+        print(String(format: "  trial (1 thread):                %.3f s = %.2f x the float pass", trialSeconds, trialSeconds / floatSeconds))
+        print(String(format: "  effective rate (1 thread):       %.1f GFLOP/s = %.0f %% of sgemm on 1 thread", gflops, gflops / machine.singleThread * 100))
+        print(String(format: "  throughput, 1 thread:            %.2f trials/s, %.0f images/s", Double(trials) / singleSeconds, Double(trials * images) / singleSeconds))
+        print(String(format: "  throughput, %d threads:           %.2f trials/s, %.0f images/s (%.2f x 1 thread)", threads,
+                     Double(trials) / parallelSeconds, Double(trials * images) / parallelSeconds, singleSeconds / parallelSeconds))
+        print("  results with 1 and \(threads) threads identical: \(single?.accuracies == parallel?.accuracies ? "yes" : "NO")")
+        print(String(format: "  mean accuracy: %.2f %%", (single?.statistics.mean ?? 0) * 100))
+    }
+
+    static func time(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+}
+
+/// The machine's own sgemm rate, the ceiling for any GEMM-backed emulator.
+struct MachineRate {
+    var singleThread: Double
+    var allThreads: Double
+
+    static func measure(threads: Int) -> MachineRate {
+        let single = sgemmRate(blasThreads: 1)
+        let all = sgemmRate(blasThreads: threads)
+        BLAS.setThreadCount(1)
+        return MachineRate(singleThread: single, allThreads: all)
+    }
+
+    /// GFLOP/s of a 1024 x 1024 x 1024 sgemm, best of five after a warm-up.
+    static func sgemmRate(blasThreads: Int) -> Double {
+        BLAS.setThreadCount(blasThreads)
+        let n = 1024
+        let a = [Float](repeating: 0.5, count: n * n)
+        let b = [Float](repeating: 0.25, count: n * n)
+        var c = [Float](repeating: 0, count: n * n)
+        var best = Double.infinity
+        for _ in 0..<6 {
+            let seconds = BenchCommand.time {
+                BLAS.sgemm(m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n)
+            }
+            best = min(best, seconds)
+        }
+        return 2 * Double(n * n * n) / best / 1e9
+    }
+
+    static func peakResidentMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}
