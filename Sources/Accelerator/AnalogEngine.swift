@@ -12,24 +12,41 @@ public final class ConverterStatistics: @unchecked Sendable {
         adcClips[operationIndex, default: ClipCounts()] += adc
         dacClips[operationIndex, default: ClipCounts()] += dac
     }
+}
 
-    /// Adds another engine's counts, for combining parallel workers.
-    public func merge(_ other: ConverterStatistics) {
-        for (index, counts) in other.adcClips { adcClips[index, default: ClipCounts()] += counts }
-        for (index, counts) in other.dacClips { dacClips[index, default: ClipCounts()] += counts }
+/// Collects column-current magnitudes per layer, for calibrating ADC ranges. At most
+/// `samplesPerCall` values are kept from each product, evenly strided, to bound memory.
+public final class CurrentRecorder: @unchecked Sendable {
+    public private(set) var magnitudes: [Int: [Float]] = [:]
+    let samplesPerCall = 8_192
+
+    public init() {}
+
+    func record(operationIndex: Int, _ currents: UnsafePointer<Float>, count: Int) {
+        let stride = max(1, count / samplesPerCall)
+        var index = 0
+        while index < count {
+            magnitudes[operationIndex, default: []].append(abs(currents[index]))
+            index += stride
+        }
     }
 }
 
 /// The emulated accelerator: each weight layer's product runs through the DAC, the
 /// programmed tiles and the ADC, and the digital path sums tile results over row blocks
-/// and scales them back to the weight domain. One engine serves one worker at a time.
+/// and DAC cycles and scales them back to the weight domain. One engine serves one
+/// worker at a time.
 public struct AnalogEngine: MatrixEngine {
     public let programmed: ProgrammedNetwork
     public let statistics: ConverterStatistics
+    /// When set, every tile's currents are recorded before conversion.
+    public let recorder: CurrentRecorder?
 
-    public init(programmed: ProgrammedNetwork, statistics: ConverterStatistics = ConverterStatistics()) {
+    public init(programmed: ProgrammedNetwork, statistics: ConverterStatistics = ConverterStatistics(),
+                recorder: CurrentRecorder? = nil) {
         self.programmed = programmed
         self.statistics = statistics
+        self.recorder = recorder
     }
 
     public func multiply(operationIndex: Int, matrix: WeightMatrix, input: UnsafePointer<Float>,
@@ -38,24 +55,28 @@ public struct AnalogEngine: MatrixEngine {
             preconditionFailure("layer \(operationIndex) was not programmed")
         }
         let settings = programmed.settings
-        let voltages = UnsafeMutablePointer<Float>.allocate(capacity: rowCount * matrix.rows)
-        defer { voltages.deallocate() }
-        let dacClips = settings.dac.convert(input, count: rowCount * matrix.rows,
-                                            fullScale: layer.inputFullScale, into: voltages)
+        let (planes, dacClips) = settings.dac.planes(input, count: rowCount * matrix.rows,
+                                                     fullScale: layer.inputFullScale)
         output.update(repeating: 0, count: rowCount * matrix.columns)
-        let adcClips = accumulateTiles(layer, voltages: voltages, rowCount: rowCount,
-                                       output: output, settings: settings)
+        var adcClips = ClipCounts()
+        for plane in planes {
+            plane.volts.withUnsafeBufferPointer { volts in
+                adcClips += accumulateTiles(layer, voltages: volts.baseAddress!, weight: plane.weight,
+                                            rowCount: rowCount, output: output, settings: settings)
+            }
+        }
         statistics.record(operationIndex: operationIndex, adc: adcClips, dac: dacClips)
     }
 
-    /// Sums the converted column currents of every tile into `output` (rowCount x columns),
-    /// scaled back to the weight domain.
-    private func accumulateTiles(_ layer: ProgrammedLayer, voltages: UnsafePointer<Float>,
+    /// Adds the converted column currents of every tile for one DAC cycle to `output`
+    /// (rowCount x columns), times the cycle's `weight`, scaled back to the weight domain.
+    private func accumulateTiles(_ layer: ProgrammedLayer, voltages: UnsafePointer<Float>, weight: Float,
                                  rowCount: Int, output: UnsafeMutablePointer<Float>,
                                  settings: AnalogSettings) -> ClipCounts {
         let mapping = layer.mapping
-        let stride = mapping.matrixColumns
-        let scale = layer.outputScale(settings)
+        let scale = layer.outputScale(settings) * weight
+        let selections: [(ConductanceSelection, Float)] = settings.adcConversion == .differential
+            ? [(.difference, scale)] : [(.plus, scale), (.minus, -scale)]
         var clips = ClipCounts()
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: rowCount * mapping.tile.columns)
         defer { scratch.deallocate() }
@@ -65,20 +86,25 @@ public struct AnalogEngine: MatrixEngine {
                 let columns = mapping.columnRange(c)
                 let tileIndex = r * mapping.columnBlocks + c
                 let tile = layer.tiles[tileIndex]
-                if settings.adc.isIdeal {
+                let target = output + columns.lowerBound
+                if settings.adc.isIdeal && recorder == nil && settings.adcConversion == .differential {
                     // An ideal ADC passes currents through, so the GEMM scales and accumulates.
                     tile.columnCurrents(voltages: voltages + rows.lowerBound, voltageStride: mapping.matrixRows,
-                                        batch: rowCount, output: output + columns.lowerBound,
-                                        outputStride: stride, scale: scale, accumulate: true)
+                                        batch: rowCount, output: target, outputStride: mapping.matrixColumns,
+                                        scale: scale, accumulate: true)
                     continue
                 }
-                tile.columnCurrents(voltages: voltages + rows.lowerBound, voltageStride: mapping.matrixRows,
-                                    batch: rowCount, output: scratch, outputStride: columns.count)
-                for b in 0..<rowCount {
-                    clips += settings.adc.convertAndAccumulate(
-                        scratch + b * columns.count, into: output + b * stride + columns.lowerBound,
-                        count: columns.count, fullScaleAmperes: layer.adcFullScaleAmperes[tileIndex],
-                        outputScale: scale)
+                for (selection, signedScale) in selections {
+                    tile.columnCurrents(voltages: voltages + rows.lowerBound, voltageStride: mapping.matrixRows,
+                                        batch: rowCount, output: scratch, outputStride: columns.count,
+                                        selection: selection)
+                    recorder?.record(operationIndex: mapping.operationIndex, scratch, count: rowCount * columns.count)
+                    for b in 0..<rowCount {
+                        clips += settings.adc.convertAndAccumulate(
+                            scratch + b * columns.count, into: target + b * mapping.matrixColumns,
+                            count: columns.count, fullScaleAmperes: layer.adcFullScaleAmperes[tileIndex],
+                            outputScale: signedScale)
+                    }
                 }
             }
         }

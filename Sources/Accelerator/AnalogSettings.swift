@@ -3,10 +3,23 @@ import Peripherals
 
 /// How the ADC full-scale current of each tile is chosen.
 public enum ADCRangeMode: Hashable, Sendable {
-    /// I_fs = V_read * (rows used in the tile) * (Gmax - Gmin): no code can clip.
+    /// The largest current the tile can produce: V_read * (rows used) * (Gmax - Gmin) for a
+    /// differential ADC, V_read * (rows used) * Gmax for the ADC of one array. No code clips.
     case worstCase
     /// The same I_fs, in amperes, for every tile.
     case fixed(amperes: Double)
+    /// Per layer, the given percentile (0 to 100] of the current magnitudes the layer's
+    /// tiles produce on calibration images that the study does not score, programmed
+    /// without variation.
+    case calibrated(percentile: Double)
+}
+
+/// Which currents the column ADCs convert.
+public enum ADCConversion: String, Hashable, Sendable, Codable, CaseIterable {
+    /// One ADC converts the differential current I+ - I- of each column.
+    case differential
+    /// Each array of the pair has its own ADC; the digital path subtracts the codes.
+    case perArray
 }
 
 /// Everything one grid point fixes about the hardware: device, levels, variation, tile
@@ -19,9 +32,14 @@ public struct AnalogSettings: Sendable {
     public var dac: DAC
     public var adc: ADC
     public var adcRange: ADCRangeMode
+    public var adcConversion: ADCConversion
+    /// I_fs per weight layer (by operation index), in amperes, for `.calibrated` ranges;
+    /// filled by `MonteCarloStudy` before a point runs.
+    public var calibratedFullScaleAmperes: [Int: Float] = [:]
 
     public init(window: ConductanceWindow, levels: ConductanceLevels, variation: ProgrammingVariation,
-                tile: TileShape, dac: DAC, adc: ADC, adcRange: ADCRangeMode) {
+                tile: TileShape, dac: DAC, adc: ADC, adcRange: ADCRangeMode,
+                adcConversion: ADCConversion = .differential) {
         self.window = window
         self.levels = levels
         self.variation = variation
@@ -29,15 +47,25 @@ public struct AnalogSettings: Sendable {
         self.dac = dac
         self.adc = adc
         self.adcRange = adcRange
+        self.adcConversion = adcConversion
     }
 
     public var readVoltageVolts: Float { dac.readVoltageVolts }
 
-    /// The ADC full scale of a tile with `rowsUsed` driven rows, in amperes.
-    public func adcFullScaleAmperes(rowsUsed: Int) -> Float {
+    /// The ADC full scale of a tile of layer `operationIndex` with `rowsUsed` driven rows,
+    /// in amperes.
+    public func adcFullScaleAmperes(rowsUsed: Int, operationIndex: Int) -> Float {
         switch adcRange {
-        case .worstCase: Float(Double(readVoltageVolts) * Double(rowsUsed) * window.spanSiemens)
-        case .fixed(let amperes): Float(amperes)
+        case .worstCase:
+            let conductance = adcConversion == .differential ? window.spanSiemens : window.maximumSiemens
+            return Float(Double(readVoltageVolts) * Double(rowsUsed) * conductance)
+        case .fixed(let amperes):
+            return Float(amperes)
+        case .calibrated:
+            guard let amperes = calibratedFullScaleAmperes[operationIndex] else {
+                preconditionFailure("layer \(operationIndex) has a calibrated ADC range but no calibration")
+            }
+            return amperes
         }
     }
 }

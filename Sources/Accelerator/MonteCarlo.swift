@@ -11,12 +11,22 @@ public struct GridPoint: Hashable, Sendable {
     public var variation: Double
     /// Gmax / Gmin.
     public var dynamicRange: Double
+    public var tile: TileShape
+    public var dacResolution: ConverterResolution
+    public var adcResolution: ConverterResolution
+    public var adcRange: ADCConfig.Range
 
-    public init(index: Int, levels: LevelCount, variation: Double, dynamicRange: Double) {
+    public init(index: Int, levels: LevelCount, variation: Double, dynamicRange: Double,
+                tile: TileShape = TileShape(rows: 128, columns: 128), dacResolution: ConverterResolution = .ideal,
+                adcResolution: ConverterResolution = .ideal, adcRange: ADCConfig.Range = .worstCase) {
         self.index = index
         self.levels = levels
         self.variation = variation
         self.dynamicRange = dynamicRange
+        self.tile = tile
+        self.dacResolution = dacResolution
+        self.adcResolution = adcResolution
+        self.adcRange = adcRange
     }
 }
 
@@ -29,6 +39,8 @@ public struct PointResult: Sendable {
     /// ADC and DAC clip counts summed over layers and trials.
     public var adcClips: ClipCounts
     public var dacClips: ClipCounts
+    /// Per weight layer, in network order.
+    public var distortion: [LayerDistortionSummary]
 }
 
 /// Progress of a running study, reported after every finished trial.
@@ -53,9 +65,14 @@ public struct MonteCarloStudy: Sendable {
     public var seed: UInt64
     public var batchSize: Int
     public var threads: Int
+    /// Images for calibrating ADC ranges, never scored; the first 500 test images when nil.
+    public var calibrationImages: Dataset?
+    /// Test images on which each trial measures per-layer distortion; 0 turns it off.
+    public var distortionImages = 100
 
     public init(network: Network, testSet: Dataset, inputFullScale: [Int: Float], trials: Int,
-                seed: UInt64, batchSize: Int, threads: Int) {
+                seed: UInt64, batchSize: Int, threads: Int, calibrationImages: Dataset? = nil) {
+        self.calibrationImages = calibrationImages
         self.network = network
         self.testSet = testSet
         self.inputFullScale = inputFullScale
@@ -102,8 +119,9 @@ public struct MonteCarloStudy: Sendable {
 
     /// Runs one point's trials: in parallel over trials when there are enough of them to
     /// keep every worker busy, otherwise trial after trial in parallel over image batches.
-    public func runPoint(_ point: GridPoint, settings: AnalogSettings,
+    public func runPoint(_ point: GridPoint, settings requested: AnalogSettings,
                          trialFinished: (@Sendable (Int, Int) -> Void)? = nil) throws -> PointResult {
+        let settings = try calibrated(requested)
         let trialCount = trialCount(for: point)
         let outcomes = Shared([TrialOutcome?](repeating: nil, count: trialCount))
         let finished = Shared(0)
@@ -120,21 +138,52 @@ public struct MonteCarloStudy: Sendable {
                 let programmed = ProgrammedNetwork.program(network, settings: settings,
                                                            inputFullScale: inputFullScale,
                                                            generator: generators[trial])
-                report(trial, evaluate(programmed, threads: 1))
+                var outcome = evaluate(programmed, threads: 1)
+                outcome.distortion = measureDistortion(programmed)
+                report(trial, outcome)
             }
         } else {
             for trial in 0..<trialCount {
                 let programmed = ProgrammedNetwork.program(network, settings: settings,
                                                            inputFullScale: inputFullScale,
                                                            generator: generators[trial])
-                report(trial, evaluate(programmed, threads: threads))
+                var outcome = evaluate(programmed, threads: threads)
+                outcome.distortion = measureDistortion(programmed)
+                report(trial, outcome)
             }
         }
         let all = outcomes.update { $0.map { $0! } }
         let accuracies = all.map { Double($0.correct) / Double(testSet.count) }
         return PointResult(point: point, accuracies: accuracies, statistics: TrialStatistics(accuracies),
                            adcClips: all.reduce(into: ClipCounts()) { $0 += $1.adcClips },
-                           dacClips: all.reduce(into: ClipCounts()) { $0 += $1.dacClips })
+                           dacClips: all.reduce(into: ClipCounts()) { $0 += $1.dacClips },
+                           distortion: LayerDistortionSummary.average(all.map(\.distortion)))
+    }
+
+    /// Fills in calibrated ADC ranges: the tiles are programmed without variation, the
+    /// calibration images run through them with an ideal ADC, and each layer's range is the
+    /// requested percentile of the current magnitudes its tiles produced.
+    public func calibrated(_ settings: AnalogSettings) throws -> AnalogSettings {
+        guard case .calibrated(let percentile) = settings.adcRange else { return settings }
+        var ideal = settings
+        ideal.variation = try ProgrammingVariation(model: .relative, sigma: 0, window: settings.window)
+        ideal.adc = ADC(resolution: .ideal)
+        ideal.adcRange = .worstCase
+        let programmed = ProgrammedNetwork.program(network, settings: ideal, inputFullScale: inputFullScale,
+                                                   generator: try RandomGenerator(seed: seed))
+        let recorder = CurrentRecorder()
+        let images = calibrationImages ?? testSet.prefix(500)
+        for range in images.batchRanges(batchSize: batchSize) {
+            _ = network.forward(images.batch(range), engine: AnalogEngine(programmed: programmed, recorder: recorder))
+        }
+        var result = settings
+        for (index, magnitudes) in recorder.magnitudes {
+            let sorted = magnitudes.sorted()
+            let position = min(sorted.count - 1, Int((percentile / 100 * Double(sorted.count - 1)).rounded(.up)))
+            // A layer whose currents are all zero still needs a positive range.
+            result.calibratedFullScaleAmperes[index] = max(sorted[position], Float.leastNormalMagnitude)
+        }
+        return result
     }
 
     /// Scores one programmed network on the test set, split into fixed batches.
@@ -168,4 +217,5 @@ struct TrialOutcome: Sendable {
     var correct = 0
     var adcClips = ClipCounts()
     var dacClips = ClipCounts()
+    var distortion: [LayerDistortion] = []
 }

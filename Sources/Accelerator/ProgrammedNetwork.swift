@@ -63,7 +63,7 @@ public struct ProgrammedNetwork: Sendable {
                         weights: w.baseAddress! + rows.lowerBound * matrix.columns + columns.lowerBound,
                         weightStride: matrix.columns, rows: rows.count, columns: columns.count,
                         mapping: pairMapping, variation: settings.variation, generator: generator))
-                    fullScales.append(settings.adcFullScaleAmperes(rowsUsed: rows.count))
+                    fullScales.append(settings.adcFullScaleAmperes(rowsUsed: rows.count, operationIndex: mapping.operationIndex))
                 }
             }
         }

@@ -20,9 +20,12 @@ public struct StudyConfig: Codable, Sendable {
     public var seed: UInt64 = 1
     /// Images per batch in one GEMM; the split is fixed so results do not depend on threads.
     public var batchSize: Int = 500
+    /// Test images on which every trial measures per-layer distortion against the float
+    /// network; 0 turns the measurement off.
+    public var distortionImages: Int = 100
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, model, dataset, device, array, dac, adc, grid, trials, seed, batchSize
+        case name, model, dataset, device, array, dac, adc, grid, trials, seed, batchSize, distortionImages
     }
 
     public init(from decoder: any Decoder) throws {
@@ -39,6 +42,7 @@ public struct StudyConfig: Codable, Sendable {
         trials = try c.decodeIfPresent(Int.self, forKey: .trials) ?? trials
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? batchSize
+        distortionImages = try c.decodeIfPresent(Int.self, forKey: .distortionImages) ?? distortionImages
     }
 
     /// Decodes and validates a config from JSON bytes.
@@ -64,12 +68,13 @@ public struct StudyConfig: Codable, Sendable {
         do {
             try requireRange(trials, 1...100_000, key: "trials")
             try requireRange(batchSize, 1...65_536, key: "batchSize")
+            try requireRange(distortionImages, 0...10_000, key: "distortionImages")
             try dataset.validate()
             try device.validate(grid: grid)
             try array.validate()
             try dac.validate()
-            try adc.validate()
-            try grid.validate()
+            try adc.validate(ranges: grid.adcRange ?? [adc.range])
+            try grid.validate(dacScheme: dac.scheme)
         } catch let error as ConfigError {
             throw error
         } catch {
@@ -77,19 +82,33 @@ public struct StudyConfig: Codable, Sendable {
         }
     }
 
-    /// The grid points in order: levels outermost, then variation, then dynamic range.
+    /// The grid points in order: levels outermost, then variation, dynamic range, tile
+    /// shape, DAC resolution, ADC resolution and ADC range.
     public var points: [GridPoint] {
         var points: [GridPoint] = []
         for levels in grid.levels {
             for variation in grid.variation {
                 for range in grid.dynamicRangeValues(device: device) {
-                    points.append(GridPoint(index: points.count, levels: levels,
-                                            variation: variation, dynamicRange: range))
+                    for tile in grid.tileShapes(array: array) {
+                        for dacResolution in grid.dacResolution ?? [dac.resolution] {
+                            for adcResolution in grid.adcResolution ?? [adc.resolution] {
+                                for adcRange in grid.adcRange ?? [adc.range] {
+                                    points.append(GridPoint(
+                                        index: points.count, levels: levels, variation: variation, dynamicRange: range,
+                                        tile: tile, dacResolution: dacResolution, adcResolution: adcResolution,
+                                        adcRange: adcRange))
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
         return points
     }
+
+    /// Every tile shape the grid uses.
+    public var tileShapes: [TileShape] { grid.tileShapes(array: array) }
 
     /// The hardware of one grid point.
     public func settings(for point: GridPoint) throws -> AnalogSettings {
@@ -98,9 +117,10 @@ public struct StudyConfig: Codable, Sendable {
             window: window,
             levels: try ConductanceLevels(window: window, count: point.levels),
             variation: try ProgrammingVariation(model: device.variationModel, sigma: point.variation, window: window),
-            tile: TileShape(rows: array.tileRows, columns: array.tileColumns),
-            dac: DAC(resolution: dac.resolution, readVoltageVolts: Float(array.readVoltageVolts)),
-            adc: ADC(resolution: adc.resolution),
-            adcRange: adc.rangeMode)
+            tile: point.tile,
+            dac: DAC(resolution: point.dacResolution, readVoltageVolts: Float(array.readVoltageVolts), scheme: dac.scheme),
+            adc: ADC(resolution: point.adcResolution),
+            adcRange: adc.rangeMode(point.adcRange),
+            adcConversion: adc.conversion)
     }
 }

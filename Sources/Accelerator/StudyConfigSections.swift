@@ -154,11 +154,12 @@ public struct ArrayConfig: Codable, Sendable {
     }
 }
 
-/// The word-line DAC: "ideal" or a number of bits (2 to 16).
+/// The word-line DAC: "ideal" or a number of bits (2 to 16), and the input scheme.
 public struct DACConfig: Codable, Sendable {
     public var resolution: ConverterResolution = .ideal
+    public var scheme: DACScheme = .parallel
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case resolution }
+    enum CodingKeys: String, CodingKey, CaseIterable { case resolution, scheme }
 
     public init() {}
 
@@ -166,29 +167,44 @@ public struct DACConfig: Codable, Sendable {
         try rejectUnknownKeys(in: decoder, allowed: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         resolution = try c.decodeIfPresent(ConverterResolution.self, forKey: .resolution) ?? resolution
+        scheme = try c.decodeIfPresent(DACScheme.self, forKey: .scheme) ?? scheme
     }
 
     func validate() throws {
-        if case .bits(let b) = resolution {
-            try requireRange(b, 2...16, key: "dac.resolution", unit: "bits", hint: "write \"ideal\" for an ideal DAC")
+        try Self.validate(resolution, key: "dac.resolution", scheme: scheme)
+    }
+
+    static func validate(_ resolution: ConverterResolution, key: String, scheme: DACScheme) throws {
+        switch resolution {
+        case .bits(let b):
+            try requireRange(b, 2...16, key: key, unit: "bits", hint: "write \"ideal\" for an ideal DAC")
+        case .ideal where scheme == .bitSerial:
+            throw ConfigError(key: key, message: "a bit-serial DAC needs a number of bits (2 to 16), not \"ideal\"")
+        case .ideal:
+            break
         }
     }
 }
 
-/// The column ADC: resolution and how its full-scale range is chosen.
+/// The column ADC: resolution, how its full-scale range is chosen and what it converts.
 public struct ADCConfig: Codable, Sendable {
     public enum Range: String, Codable, Sendable, CaseIterable {
-        /// I_fs = V_read * rows used * (Gmax - Gmin) per tile.
+        /// The largest current a tile can produce; no code clips.
         case worstCase
         /// I_fs = fullScaleAmperes for every tile.
         case fixed
+        /// Per layer, `percentile` of the currents seen on calibration images.
+        case calibrated
     }
 
     public var resolution: ConverterResolution = .ideal
     public var range: Range = .worstCase
     public var fullScaleAmperes: Double?
+    /// For the calibrated range: the percentile of current magnitudes, in (0, 100].
+    public var percentile = 99.99
+    public var conversion: ADCConversion = .differential
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case resolution, range, fullScaleAmperes }
+    enum CodingKeys: String, CodingKey, CaseIterable { case resolution, range, fullScaleAmperes, percentile, conversion }
 
     public init() {}
 
@@ -198,30 +214,41 @@ public struct ADCConfig: Codable, Sendable {
         resolution = try c.decodeIfPresent(ConverterResolution.self, forKey: .resolution) ?? resolution
         range = try c.decodeIfPresent(Range.self, forKey: .range) ?? range
         fullScaleAmperes = try c.decodeIfPresent(Double.self, forKey: .fullScaleAmperes)
+        percentile = try c.decodeIfPresent(Double.self, forKey: .percentile) ?? percentile
+        conversion = try c.decodeIfPresent(ADCConversion.self, forKey: .conversion) ?? conversion
     }
 
-    var rangeMode: ADCRangeMode {
-        range == .fixed ? .fixed(amperes: fullScaleAmperes ?? 0) : .worstCase
-    }
-
-    func validate() throws {
-        if case .bits(let b) = resolution {
-            try requireRange(b, 2...22, key: "adc.resolution", unit: "bits", hint: "write \"ideal\" for an ideal ADC")
-        }
+    func rangeMode(_ range: Range) -> ADCRangeMode {
         switch range {
-        case .fixed:
+        case .worstCase: .worstCase
+        case .fixed: .fixed(amperes: fullScaleAmperes ?? 0)
+        case .calibrated: .calibrated(percentile: percentile)
+        }
+    }
+
+    func validate(ranges: [Range]) throws {
+        try Self.validate(resolution, key: "adc.resolution")
+        if ranges.contains(.fixed) {
             guard let amperes = fullScaleAmperes, amperes > 0, amperes.isFinite else {
                 throw ConfigError(key: "adc.fullScaleAmperes", message: "a fixed range needs a positive full-scale current in amperes, got \(fullScaleAmperes.map { "\($0)" } ?? "none")")
             }
-        case .worstCase:
-            if fullScaleAmperes != nil {
-                throw ConfigError(key: "adc.fullScaleAmperes", message: "only used with \"range\": \"fixed\"; remove it or set the range to fixed")
-            }
+        } else if fullScaleAmperes != nil {
+            throw ConfigError(key: "adc.fullScaleAmperes", message: "only used with the fixed range; remove it or set \"range\": \"fixed\"")
+        }
+        guard percentile.isFinite, percentile > 0, percentile <= 100 else {
+            throw ConfigError(key: "adc.percentile", message: "\(percentile) is out of range; allowed: above 0 up to 100")
+        }
+    }
+
+    static func validate(_ resolution: ConverterResolution, key: String) throws {
+        if case .bits(let b) = resolution {
+            try requireRange(b, 2...22, key: key, unit: "bits", hint: "write \"ideal\" for an ideal ADC")
         }
     }
 }
 
-/// The axes of the study grid.
+/// The axes of the study grid. The hardware axes are optional; when absent, the single
+/// value of the `array`, `dac` or `adc` section is used.
 public struct GridConfig: Codable, Sendable {
     /// Conductance levels per cell: integers >= 2 or "unquantized".
     public var levels: [LevelCount]
@@ -229,8 +256,17 @@ public struct GridConfig: Codable, Sendable {
     public var variation: [Double]
     /// Gmax / Gmin values; absent when the device fixes Gmin.
     public var dynamicRange: [Double]?
+    /// Square tiles: rows = columns = each value. Excludes tileRows and tileColumns.
+    public var tileSize: [Int]?
+    public var tileRows: [Int]?
+    public var tileColumns: [Int]?
+    public var dacResolution: [ConverterResolution]?
+    public var adcResolution: [ConverterResolution]?
+    public var adcRange: [ADCConfig.Range]?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case levels, variation, dynamicRange }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case levels, variation, dynamicRange, tileSize, tileRows, tileColumns, dacResolution, adcResolution, adcRange
+    }
 
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(in: decoder, allowed: CodingKeys.self)
@@ -238,6 +274,12 @@ public struct GridConfig: Codable, Sendable {
         levels = try c.decode([LevelCount].self, forKey: .levels)
         variation = try c.decode([Double].self, forKey: .variation)
         dynamicRange = try c.decodeIfPresent([Double].self, forKey: .dynamicRange)
+        tileSize = try c.decodeIfPresent([Int].self, forKey: .tileSize)
+        tileRows = try c.decodeIfPresent([Int].self, forKey: .tileRows)
+        tileColumns = try c.decodeIfPresent([Int].self, forKey: .tileColumns)
+        dacResolution = try c.decodeIfPresent([ConverterResolution].self, forKey: .dacResolution)
+        adcResolution = try c.decodeIfPresent([ConverterResolution].self, forKey: .adcResolution)
+        adcRange = try c.decodeIfPresent([ADCConfig.Range].self, forKey: .adcRange)
     }
 
     /// The dynamic range axis, or the device's own Gmax / Gmin as a single value.
@@ -245,7 +287,15 @@ public struct GridConfig: Codable, Sendable {
         dynamicRange ?? [device.maximumSiemens / (device.minimumSiemens ?? 0)]
     }
 
-    func validate() throws {
+    /// The tile shapes of the grid, rows varying slower than columns.
+    func tileShapes(array: ArrayConfig) -> [TileShape] {
+        if let sizes = tileSize { return sizes.map { TileShape(rows: $0, columns: $0) } }
+        return (tileRows ?? [array.tileRows]).flatMap { rows in
+            (tileColumns ?? [array.tileColumns]).map { TileShape(rows: rows, columns: $0) }
+        }
+    }
+
+    func validate(dacScheme: DACScheme) throws {
         try requireNonEmpty(levels.count, key: "grid.levels")
         try requireNonEmpty(variation.count, key: "grid.variation")
         for (i, level) in levels.enumerated() {
@@ -264,6 +314,27 @@ public struct GridConfig: Codable, Sendable {
             }
         }
         if let ranges = dynamicRange { try requireNonEmpty(ranges.count, key: "grid.dynamicRange") }
+        try validateHardwareAxes(dacScheme: dacScheme)
+    }
+
+    private func validateHardwareAxes(dacScheme: DACScheme) throws {
+        if tileSize != nil && (tileRows != nil || tileColumns != nil) {
+            throw ConfigError(key: "grid.tileSize", message: "give either tileSize (square tiles) or tileRows and tileColumns, not both")
+        }
+        for (name, values) in [("tileSize", tileSize), ("tileRows", tileRows), ("tileColumns", tileColumns)] {
+            guard let values else { continue }
+            try requireNonEmpty(values.count, key: "grid.\(name)")
+            for (i, value) in values.enumerated() { try requireRange(value, 1...4096, key: "grid.\(name)[\(i)]") }
+        }
+        for (i, resolution) in (dacResolution ?? []).enumerated() {
+            try DACConfig.validate(resolution, key: "grid.dacResolution[\(i)]", scheme: dacScheme)
+        }
+        for (i, resolution) in (adcResolution ?? []).enumerated() {
+            try ADCConfig.validate(resolution, key: "grid.adcResolution[\(i)]")
+        }
+        if let values = dacResolution { try requireNonEmpty(values.count, key: "grid.dacResolution") }
+        if let values = adcResolution { try requireNonEmpty(values.count, key: "grid.adcResolution") }
+        if let values = adcRange { try requireNonEmpty(values.count, key: "grid.adcRange") }
     }
 
     private func requireNonEmpty(_ count: Int, key: String) throws {

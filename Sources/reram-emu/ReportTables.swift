@@ -16,15 +16,29 @@ enum ReportTables {
     }
 
     static func accuracy(_ points: [PointRecord], floatAccuracy: Double) -> String {
-        var rows = [["levels", "variation", "Gmax/Gmin", "trials", "accuracy", "95% CI", "std", "min", "max", "drop"]]
+        let axes = VaryingAxes(points)
+        var rows = [axes.headers + ["trials", "accuracy", "95% CI", "std", "min", "max", "drop"]]
         for p in points {
-            rows.append([p.levels, String(format: "%g %%", p.variation * 100), String(format: "%g", p.dynamicRange),
-                         "\(p.trials)", percent(p.accuracyMean), "±" + String(format: "%.2f", (p.ci95High - p.ci95Low) / 2 * 100),
+            rows.append(axes.cells(p) + ["\(p.trials)", percent(p.accuracyMean),
+                         "±" + String(format: "%.2f", (p.ci95High - p.ci95Low) / 2 * 100),
                          String(format: "%.2f", p.accuracyStd * 100), percent(p.accuracyMin), percent(p.accuracyMax),
                          String(format: "%.2f", p.accuracyDrop * 100)])
         }
         return String(format: "accuracy in %%, drop in points from the float accuracy %.2f %%\n", floatAccuracy * 100)
             + align(rows)
+    }
+
+    /// Per-layer SQNR in dB, one row per grid point; "inf" at the float32 rounding floor.
+    static func distortion(_ points: [PointRecord]) -> String {
+        guard let layers = points.first?.layers.map(\.layer), !layers.isEmpty else { return "" }
+        let axes = VaryingAxes(points)
+        var rows = [axes.headers + layers.map { String($0.suffix(10)) }]
+        for p in points {
+            rows.append(axes.cells(p) + p.layers.map { layer in
+                layer.signalToNoiseDecibels.isInfinite ? "inf" : String(format: "%.1f", layer.signalToNoiseDecibels)
+            })
+        }
+        return "per-layer SQNR in dB against the float network (mean NMSE over trials)\n" + align(rows)
     }
 
     private static func percent(_ fraction: Double) -> String {
@@ -41,4 +55,29 @@ enum ReportTables {
             }.joined(separator: "  ")
         }.joined(separator: "\n")
     }
+}
+
+/// The grid axes a table shows: levels and variation always, the others when they vary.
+struct VaryingAxes {
+    private var columns: [(header: String, cell: (PointRecord) -> String)] = [
+        ("levels", { $0.levels }),
+        ("variation", { String(format: "%g %%", $0.variation * 100) }),
+    ]
+
+    init(_ points: [PointRecord]) {
+        let optional: [(String, (PointRecord) -> String)] = [
+            ("Gmax/Gmin", { String(format: "%g", $0.dynamicRange) }),
+            ("tile", { "\($0.tileRows)x\($0.tileColumns)" }),
+            ("DAC", { $0.dacResolution }),
+            ("ADC", { $0.adcResolution }),
+            ("ADC range", { $0.adcRange }),
+        ]
+        for (header, cell) in optional where Set(points.map(cell)).count > 1 {
+            columns.append((header, cell))
+        }
+    }
+
+    var headers: [String] { columns.map(\.header) }
+
+    func cells(_ point: PointRecord) -> [String] { columns.map { $0.cell(point) } }
 }

@@ -52,12 +52,15 @@ enum RunCommand {
         let inputs = try StudyLoader.load(config, configURL: configURL,
                                           dataDirectory: options.value("--data-dir"), limit: limit,
                                           log: { if !quiet { log($0) } })
-        let study = MonteCarloStudy(network: inputs.network, testSet: inputs.testSet,
+        var study = MonteCarloStudy(network: inputs.network, testSet: inputs.testSet,
                                     inputFullScale: inputs.inputFullScale, trials: config.trials,
-                                    seed: config.seed, batchSize: config.batchSize, threads: threads)
-        let mapping = TileScheduler.map(inputs.network, tile: TileShape(rows: config.array.tileRows,
-                                                                        columns: config.array.tileColumns))
-        if !quiet { print(ReportTables.mapping(mapping)) }
+                                    seed: config.seed, batchSize: config.batchSize, threads: threads,
+                                    calibrationImages: inputs.calibrationSet)
+        study.distortionImages = config.distortionImages
+        let mapping = config.tileShapes.flatMap { TileScheduler.map(inputs.network, tile: $0) }
+        if !quiet {
+            for tile in config.tileShapes { print(ReportTables.mapping(mapping.filter { $0.tile == tile })) }
+        }
         let floatAccuracy = study.floatAccuracy()
         if !quiet { log(String(format: "float accuracy on %d test images: %.2f %%", inputs.testSet.count, floatAccuracy * 100)) }
 
@@ -73,6 +76,7 @@ enum RunCommand {
                                         mapping: mapping.map(MappingRecord.init), points: records)
         try ResultsWriter.write(studyResults, to: output)
         print(ReportTables.accuracy(records, floatAccuracy: floatAccuracy))
+        if config.distortionImages > 0 { print(ReportTables.distortion(records)) }
         log("wrote \(output.path)/results.csv and results.json in \(ProgressReporter.duration(environment.runSeconds))")
     }
 }

@@ -6,6 +6,7 @@ import ModelImport
 struct StudyInputs {
     var network: Network
     var testSet: Dataset
+    var calibrationSet: Dataset
     var inputFullScale: [Int: Float]
 }
 
@@ -52,7 +53,7 @@ enum StudyLoader {
             calibration = testSet.prefix(dataset.calibrationLimit)
         }
         log("model \(modelURL.lastPathComponent): \(network.weightLayerIndices.count) weight layers; test set \(testSet.name): \(testSet.count) images; calibration: \(calibration.count) images")
-        return StudyInputs(network: network, testSet: testSet,
+        return StudyInputs(network: network, testSet: testSet, calibrationSet: calibration,
                            inputFullScale: Calibration.inputFullScale(network, images: calibration))
     }
 

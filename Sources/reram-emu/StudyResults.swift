@@ -1,5 +1,6 @@
 import Accelerator
 import Foundation
+import Peripherals
 
 /// Everything a run writes to results.json: the config, the environment, the float
 /// reference, the mapping and every trial of every grid point. Accuracies are fractions.
@@ -62,6 +63,11 @@ struct PointRecord: Codable {
     var levels: String
     var variation: Double
     var dynamicRange: Double
+    var tileRows: Int
+    var tileColumns: Int
+    var dacResolution: String
+    var adcResolution: String
+    var adcRange: String
     var trials: Int
     var accuracyMean: Double
     var accuracyStd: Double
@@ -73,7 +79,10 @@ struct PointRecord: Codable {
     var accuracyDrop: Double
     var adcClipLowRate: Double
     var adcClipHighRate: Double
+    var dacClipRate: Double
     var trialAccuracies: [Double]
+    /// Per weight layer: SQNR in dB and NMSE against the float network, averaged over trials.
+    var layers: [LayerDistortionSummary]
 
     init(_ result: PointResult, floatAccuracy: Double) {
         let s = result.statistics
@@ -81,6 +90,11 @@ struct PointRecord: Codable {
         levels = result.point.levels.description
         variation = result.point.variation
         dynamicRange = result.point.dynamicRange
+        tileRows = result.point.tile.rows
+        tileColumns = result.point.tile.columns
+        dacResolution = Self.resolutionText(result.point.dacResolution)
+        adcResolution = Self.resolutionText(result.point.adcResolution)
+        adcRange = result.point.adcRange.rawValue
         trials = s.trials
         accuracyMean = s.mean
         accuracyStd = s.standardDeviation
@@ -92,16 +106,27 @@ struct PointRecord: Codable {
         let conversions = Double(max(result.adcClips.conversions, 1))
         adcClipLowRate = Double(result.adcClips.low) / conversions
         adcClipHighRate = Double(result.adcClips.high) / conversions
+        dacClipRate = Double(result.dacClips.low + result.dacClips.high) / Double(max(result.dacClips.conversions, 1))
         trialAccuracies = result.accuracies
+        layers = result.distortion
     }
 
-    static let csvHeader = "point,levels,variation,dynamic_range,trials,accuracy_mean,accuracy_std,accuracy_min,accuracy_max,ci95_low,ci95_high,accuracy_drop,adc_clip_low_rate,adc_clip_high_rate"
+    /// "ideal" or the number of bits, as the config writes it.
+    static func resolutionText(_ resolution: ConverterResolution) -> String {
+        switch resolution {
+        case .ideal: "ideal"
+        case .bits(let b): String(b)
+        }
+    }
+
+    static let csvHeader = "point,levels,variation,dynamic_range,tile_rows,tile_columns,dac_resolution,adc_resolution,adc_range,trials,accuracy_mean,accuracy_std,accuracy_min,accuracy_max,ci95_low,ci95_high,accuracy_drop,adc_clip_low_rate,adc_clip_high_rate,dac_clip_rate"
 
     /// A CSV row; numbers use the shortest text that reads back to the same double.
     var csvRow: String {
-        [String(point), levels, "\(variation)", "\(dynamicRange)", String(trials), "\(accuracyMean)",
+        [String(point), levels, "\(variation)", "\(dynamicRange)", String(tileRows), String(tileColumns),
+         dacResolution, adcResolution, adcRange, String(trials), "\(accuracyMean)",
          "\(accuracyStd)", "\(accuracyMin)", "\(accuracyMax)", "\(ci95Low)", "\(ci95High)", "\(accuracyDrop)",
-         "\(adcClipLowRate)", "\(adcClipHighRate)"].joined(separator: ",")
+         "\(adcClipLowRate)", "\(adcClipHighRate)", "\(dacClipRate)"].joined(separator: ",")
     }
 }
 
@@ -113,6 +138,8 @@ enum ResultsWriter {
         let csv = ([PointRecord.csvHeader] + results.points.map(\.csvRow)).joined(separator: "\n") + "\n"
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        // An SQNR at the rounding floor is infinite; JSON has no infinity, so it is "inf".
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let json = try encoder.encode(results)
         try writeAtomically(Data(csv.utf8), to: directory.appendingPathComponent("results.csv"))
         try writeAtomically(json, to: directory.appendingPathComponent("results.json"))
