@@ -41,6 +41,37 @@ public struct PointResult: Sendable {
     public var dacClips: ClipCounts
     /// Per weight layer, in network order.
     public var distortion: [LayerDistortionSummary]
+    /// Why an adaptive point stopped; nil for a fixed trial count.
+    public var adaptiveStop: AdaptiveTrials.Stop?
+}
+
+/// Stops a grid point once the 95 % confidence half-width of its mean accuracy reaches a
+/// target. Trials run in rounds of fixed size (the minimum, then `step` more), so the
+/// stopping point, like every result, does not depend on the thread count.
+public struct AdaptiveTrials: Sendable, Codable, Hashable {
+    /// The 95 % CI half-width to reach, as an accuracy fraction (0.005 is 0.5 points).
+    public var targetHalfWidth: Double
+    public var minimum: Int
+    public var maximum: Int
+    public var step = 4
+
+    public enum Stop: String, Sendable, Codable {
+        case targetReached
+        case maximumTrials
+    }
+
+    public init(targetHalfWidth: Double, minimum: Int, maximum: Int, step: Int = 4) {
+        self.targetHalfWidth = targetHalfWidth
+        self.minimum = minimum
+        self.maximum = maximum
+        self.step = step
+    }
+
+    func stop(after statistics: TrialStatistics) -> Stop? {
+        if statistics.trials >= minimum && statistics.confidenceHalfWidth <= targetHalfWidth { return .targetReached }
+        if statistics.trials >= maximum { return .maximumTrials }
+        return nil
+    }
 }
 
 /// Progress of a running study, reported after every finished trial.
@@ -69,6 +100,9 @@ public struct MonteCarloStudy: Sendable {
     public var calibrationImages: Dataset?
     /// Test images on which each trial measures per-layer distortion; 0 turns it off.
     public var distortionImages = 100
+    /// When set, a point with variation runs until its CI is narrow enough instead of
+    /// `trials` times.
+    public var adaptive: AdaptiveTrials?
 
     public init(network: Network, testSet: Dataset, inputFullScale: [Int: Float], trials: Int,
                 seed: UInt64, batchSize: Int, threads: Int, calibrationImages: Dataset? = nil) {
@@ -84,7 +118,7 @@ public struct MonteCarloStudy: Sendable {
 
     /// Trials a point needs: one when nothing is random, since every trial would be equal.
     public func trialCount(for point: GridPoint) -> Int {
-        point.variation == 0 ? 1 : trials
+        point.variation == 0 ? 1 : adaptive?.minimum ?? trials
     }
 
     /// The float network's accuracy on the test set.
@@ -122,42 +156,54 @@ public struct MonteCarloStudy: Sendable {
     public func runPoint(_ point: GridPoint, settings requested: AnalogSettings,
                          trialFinished: (@Sendable (Int, Int) -> Void)? = nil) throws -> PointResult {
         let settings = try calibrated(requested)
-        let trialCount = trialCount(for: point)
-        let outcomes = Shared([TrialOutcome?](repeating: nil, count: trialCount))
-        let finished = Shared(0)
-        let report: @Sendable (Int, TrialOutcome) -> Void = { trial, outcome in
-            outcomes.update { $0[trial] = outcome }
-            let done = finished.update { $0 += 1; return $0 }
-            trialFinished?(done, trialCount)
+        var outcomes: [TrialOutcome] = []
+        var planned = trialCount(for: point)
+        var stop: AdaptiveTrials.Stop?
+        while true {
+            let total = planned
+            outcomes += try runTrials(outcomes.count..<total, point: point, settings: settings) { done in
+                trialFinished?(done, total)
+            }
+            guard let adaptive, point.variation > 0 else { break }
+            let accuracies = outcomes.map { Double($0.correct) / Double(testSet.count) }
+            if let reason = adaptive.stop(after: TrialStatistics(accuracies)) {
+                stop = reason
+                break
+            }
+            planned = min(planned + adaptive.step, adaptive.maximum)
         }
-        let generators = try (0..<trialCount).map { trial in
+        let accuracies = outcomes.map { Double($0.correct) / Double(testSet.count) }
+        return PointResult(point: point, accuracies: accuracies, statistics: TrialStatistics(accuracies),
+                           adcClips: outcomes.reduce(into: ClipCounts()) { $0 += $1.adcClips },
+                           dacClips: outcomes.reduce(into: ClipCounts()) { $0 += $1.dacClips },
+                           distortion: LayerDistortionSummary.average(outcomes.map(\.distortion)),
+                           adaptiveStop: stop)
+    }
+
+    /// Runs trials `range` of a point: in parallel over trials when there are enough of
+    /// them to keep every worker busy, otherwise one after another in parallel over image
+    /// batches. Returns their outcomes in trial order.
+    func runTrials(_ range: Range<Int>, point: GridPoint, settings: AnalogSettings,
+                   finished: @escaping @Sendable (Int) -> Void) throws -> [TrialOutcome] {
+        let outcomes = Shared([TrialOutcome?](repeating: nil, count: range.count))
+        let done = Shared(range.lowerBound)
+        let generators = try range.map { trial in
             try RandomGenerator(seed: SeedSequence.seed(seed, UInt64(point.index), UInt64(trial)))
         }
-        if trialCount >= threads {
-            runInParallel(count: trialCount, threads: threads) { trial in
-                let programmed = ProgrammedNetwork.program(network, settings: settings,
-                                                           inputFullScale: inputFullScale,
-                                                           generator: generators[trial])
-                var outcome = evaluate(programmed, threads: 1)
-                outcome.distortion = measureDistortion(programmed)
-                report(trial, outcome)
-            }
-        } else {
-            for trial in 0..<trialCount {
-                let programmed = ProgrammedNetwork.program(network, settings: settings,
-                                                           inputFullScale: inputFullScale,
-                                                           generator: generators[trial])
-                var outcome = evaluate(programmed, threads: threads)
-                outcome.distortion = measureDistortion(programmed)
-                report(trial, outcome)
-            }
+        let runTrial: (Int, Int) -> Void = { offset, batchThreads in
+            let programmed = ProgrammedNetwork.program(network, settings: settings, inputFullScale: inputFullScale,
+                                                       generator: generators[offset])
+            var outcome = evaluate(programmed, threads: batchThreads)
+            outcome.distortion = measureDistortion(programmed)
+            outcomes.update { $0[offset] = outcome }
+            finished(done.update { $0 += 1; return $0 })
         }
-        let all = outcomes.update { $0.map { $0! } }
-        let accuracies = all.map { Double($0.correct) / Double(testSet.count) }
-        return PointResult(point: point, accuracies: accuracies, statistics: TrialStatistics(accuracies),
-                           adcClips: all.reduce(into: ClipCounts()) { $0 += $1.adcClips },
-                           dacClips: all.reduce(into: ClipCounts()) { $0 += $1.dacClips },
-                           distortion: LayerDistortionSummary.average(all.map(\.distortion)))
+        if range.count >= threads {
+            runInParallel(count: range.count, threads: threads) { runTrial($0, 1) }
+        } else {
+            for offset in 0..<range.count { runTrial(offset, threads) }
+        }
+        return outcomes.update { $0.map { $0! } }
     }
 
     /// Fills in calibrated ADC ranges: the tiles are programmed without variation, the

@@ -23,9 +23,13 @@ public struct StudyConfig: Codable, Sendable {
     /// Test images on which every trial measures per-layer distortion against the float
     /// network; 0 turns the measurement off.
     public var distortionImages: Int = 100
+    /// Stops each point with variation once its 95 % CI half-width reaches a target; when
+    /// absent, every such point runs `trials` trials.
+    public var adaptiveTrials: AdaptiveTrials?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, model, dataset, device, array, dac, adc, grid, trials, seed, batchSize, distortionImages
+        case adaptiveTrials
     }
 
     public init(from decoder: any Decoder) throws {
@@ -43,6 +47,7 @@ public struct StudyConfig: Codable, Sendable {
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? batchSize
         distortionImages = try c.decodeIfPresent(Int.self, forKey: .distortionImages) ?? distortionImages
+        adaptiveTrials = try c.decodeIfPresent(AdaptiveTrials.self, forKey: .adaptiveTrials)
     }
 
     /// Decodes and validates a config from JSON bytes.
@@ -69,6 +74,7 @@ public struct StudyConfig: Codable, Sendable {
             try requireRange(trials, 1...100_000, key: "trials")
             try requireRange(batchSize, 1...65_536, key: "batchSize")
             try requireRange(distortionImages, 0...10_000, key: "distortionImages")
+            if let adaptive = adaptiveTrials { try adaptive.validate() }
             try dataset.validate()
             try device.validate(grid: grid)
             try array.validate()

@@ -341,3 +341,25 @@ public struct GridConfig: Codable, Sendable {
         if count == 0 { throw ConfigError(key: key, message: "empty; give at least one value") }
     }
 }
+
+extension AdaptiveTrials {
+    enum CodingKeys: String, CodingKey, CaseIterable { case targetHalfWidth, minimum, maximum, step }
+
+    public init(from decoder: any Decoder) throws {
+        try rejectUnknownKeys(in: decoder, allowed: CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(targetHalfWidth: try c.decode(Double.self, forKey: .targetHalfWidth),
+                  minimum: try c.decodeIfPresent(Int.self, forKey: .minimum) ?? 5,
+                  maximum: try c.decodeIfPresent(Int.self, forKey: .maximum) ?? 100,
+                  step: try c.decodeIfPresent(Int.self, forKey: .step) ?? 4)
+    }
+
+    func validate() throws {
+        guard targetHalfWidth.isFinite, targetHalfWidth > 0, targetHalfWidth < 1 else {
+            throw ConfigError(key: "adaptiveTrials.targetHalfWidth", message: "\(targetHalfWidth) is out of range; give an accuracy fraction above 0 and below 1 (0.005 is 0.5 points)")
+        }
+        try requireRange(minimum, 2...100_000, key: "adaptiveTrials.minimum", hint: "a confidence interval needs at least 2 trials")
+        try requireRange(maximum, minimum...100_000, key: "adaptiveTrials.maximum", hint: "at least adaptiveTrials.minimum")
+        try requireRange(step, 1...10_000, key: "adaptiveTrials.step")
+    }
+}

@@ -57,6 +57,7 @@ enum RunCommand {
                                     seed: config.seed, batchSize: config.batchSize, threads: threads,
                                     calibrationImages: inputs.calibrationSet)
         study.distortionImages = config.distortionImages
+        study.adaptive = config.adaptiveTrials
         let mapping = config.tileShapes.flatMap { TileScheduler.map(inputs.network, tile: $0) }
         if !quiet {
             for tile in config.tileShapes { print(ReportTables.mapping(mapping.filter { $0.tile == tile })) }
@@ -66,7 +67,7 @@ enum RunCommand {
 
         let points = config.points
         let progress = ProgressReporter(totalTrials: points.map(study.trialCount(for:)).reduce(0, +), quiet: quiet)
-        let results = try study.run(points, settings: config.settings(for:), progress: progress.trialFinished)
+        let results = try study.run(points, settings: config.settings(for:), progress: { progress.trialFinished($0) })
         progress.finish()
 
         let records = results.map { PointRecord($0, floatAccuracy: floatAccuracy) }

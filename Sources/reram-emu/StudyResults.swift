@@ -80,6 +80,8 @@ struct PointRecord: Codable {
     var adcClipLowRate: Double
     var adcClipHighRate: Double
     var dacClipRate: Double
+    /// For adaptive trials: "targetReached" or "maximumTrials"; nil for a fixed count.
+    var adaptiveStop: String?
     var trialAccuracies: [Double]
     /// Per weight layer: SQNR in dB and NMSE against the float network, averaged over trials.
     var layers: [LayerDistortionSummary]
@@ -107,6 +109,7 @@ struct PointRecord: Codable {
         adcClipLowRate = Double(result.adcClips.low) / conversions
         adcClipHighRate = Double(result.adcClips.high) / conversions
         dacClipRate = Double(result.dacClips.low + result.dacClips.high) / Double(max(result.dacClips.conversions, 1))
+        adaptiveStop = result.adaptiveStop?.rawValue
         trialAccuracies = result.accuracies
         layers = result.distortion
     }

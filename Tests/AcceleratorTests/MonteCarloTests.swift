@@ -55,3 +55,31 @@ import Testing
         #expect(abs(s.confidenceHalfWidth - 4.302653 * 0.02 / 3.0.squareRoot()) < 1e-6)
     }
 }
+
+@Suite struct AdaptiveTrialTests {
+    let base = MonteCarloTests()
+
+    @Test func stopsAtTargetIndependentOfThreads() throws {
+        let point = base.point
+        var one = base.study(seed: 11, threads: 1, trials: 50)
+        one.adaptive = AdaptiveTrials(targetHalfWidth: 0.01, minimum: 3, maximum: 40, step: 2)
+        var two = one
+        two.threads = 2
+        let first = try one.runPoint(point, settings: try base.settings(point))
+        let second = try two.runPoint(point, settings: try base.settings(point))
+        #expect(first.accuracies == second.accuracies)
+        #expect(first.adaptiveStop == .targetReached)
+        #expect(first.statistics.confidenceHalfWidth <= 0.01)
+        #expect(first.accuracies.count < 40)
+        // Trial counts grow from the minimum in steps of 2.
+        #expect((first.accuracies.count - 3) % 2 == 0)
+    }
+
+    @Test func stopsAtMaximum() throws {
+        var study = base.study(seed: 11, threads: 2, trials: 50)
+        study.adaptive = AdaptiveTrials(targetHalfWidth: 1e-9, minimum: 2, maximum: 5, step: 2)
+        let result = try study.runPoint(base.point, settings: try base.settings(base.point))
+        #expect(result.accuracies.count == 5)
+        #expect(result.adaptiveStop == .maximumTrials)
+    }
+}
