@@ -43,6 +43,8 @@ public struct PointResult: Sendable {
     public var distortion: [LayerDistortionSummary]
     /// Why an adaptive point stopped; nil for a fixed trial count.
     public var adaptiveStop: AdaptiveTrials.Stop?
+    /// The trials the result was built from, in trial order.
+    public var records: [TrialRecord] = []
 }
 
 /// Stops a grid point once the 95 % confidence half-width of its mean accuracy reaches a
@@ -72,15 +74,6 @@ public struct AdaptiveTrials: Sendable, Codable, Hashable {
         if statistics.trials >= maximum { return .maximumTrials }
         return nil
     }
-}
-
-/// Progress of a running study, reported after every finished trial.
-public struct StudyProgress: Sendable {
-    public var pointsDone: Int
-    public var pointCount: Int
-    public var point: GridPoint
-    public var trialsDone: Int
-    public var trialCount: Int
 }
 
 /// A Monte Carlo study: for every grid point, T trials that each program the network
@@ -118,6 +111,12 @@ public struct MonteCarloStudy: Sendable {
 
     /// Trials a point needs: one when nothing is random, since every trial would be equal.
     public func trialCount(for point: GridPoint) -> Int {
+        Self.plannedTrials(for: point, trials: trials, adaptive: adaptive)
+    }
+
+    /// The trials a point starts with: one when nothing is random, else the adaptive
+    /// minimum or `trials`.
+    public static func plannedTrials(for point: GridPoint, trials: Int, adaptive: AdaptiveTrials?) -> Int {
         point.variation == 0 ? 1 : adaptive?.minimum ?? trials
     }
 
@@ -133,77 +132,73 @@ public struct MonteCarloStudy: Sendable {
         return Double(correct.update { $0.reduce(0, +) }) / Double(testSet.count)
     }
 
-    /// Runs every point in order and returns their results.
-    ///
-    /// - Parameter settings: the hardware of a point.
-    /// - Throws: whatever `settings` throws, and `GSLError` when a generator cannot be made.
-    public func run(_ points: [GridPoint], settings: (GridPoint) throws -> AnalogSettings,
-                    progress: (@Sendable (StudyProgress) -> Void)? = nil) throws -> [PointResult] {
-        BLAS.setThreadCount(1)
-        var results: [PointResult] = []
-        for (done, point) in points.enumerated() {
-            let pointSettings = try settings(point)
-            results.append(try runPoint(point, settings: pointSettings) { trialsDone, trialCount in
-                progress?(StudyProgress(pointsDone: done, pointCount: points.count, point: point,
-                                        trialsDone: trialsDone, trialCount: trialCount))
-            })
-        }
-        return results
-    }
-
     /// Runs one point's trials: in parallel over trials when there are enough of them to
     /// keep every worker busy, otherwise trial after trial in parallel over image batches.
     public func runPoint(_ point: GridPoint, settings requested: AnalogSettings,
                          trialFinished: (@Sendable (Int, Int) -> Void)? = nil) throws -> PointResult {
+        try runPointUnlessStopped(point, settings: requested, trialFinished: trialFinished)!
+    }
+
+    /// Runs a point's trials, adaptively when `adaptive` is set, and returns nil when
+    /// `shouldStop` turned true before they all started.
+    public func runPointUnlessStopped(_ point: GridPoint, settings requested: AnalogSettings,
+                                      shouldStop: @escaping @Sendable () -> Bool = { false },
+                                      trialFinished: (@Sendable (Int, Int) -> Void)? = nil) throws -> PointResult? {
         let settings = try calibrated(requested)
-        var outcomes: [TrialOutcome] = []
+        var records: [TrialRecord] = []
         var planned = trialCount(for: point)
         var stop: AdaptiveTrials.Stop?
         while true {
             let total = planned
-            outcomes += try runTrials(outcomes.count..<total, point: point, settings: settings) { done in
-                trialFinished?(done, total)
-            }
+            guard let round = try runTrials(Array(records.count..<total), of: point, settings: settings,
+                                            shouldStop: shouldStop, finished: { trialFinished?($0, total) })
+            else { return nil }
+            records += round
             guard let adaptive, point.variation > 0 else { break }
-            let accuracies = outcomes.map { Double($0.correct) / Double(testSet.count) }
-            if let reason = adaptive.stop(after: TrialStatistics(accuracies)) {
+            if let reason = adaptive.stop(after: PointResult(point: point, records: records, testImages: testSet.count).statistics) {
                 stop = reason
                 break
             }
             planned = min(planned + adaptive.step, adaptive.maximum)
         }
-        let accuracies = outcomes.map { Double($0.correct) / Double(testSet.count) }
-        return PointResult(point: point, accuracies: accuracies, statistics: TrialStatistics(accuracies),
-                           adcClips: outcomes.reduce(into: ClipCounts()) { $0 += $1.adcClips },
-                           dacClips: outcomes.reduce(into: ClipCounts()) { $0 += $1.dacClips },
-                           distortion: LayerDistortionSummary.average(outcomes.map(\.distortion)),
-                           adaptiveStop: stop)
+        var result = PointResult(point: point, records: records, testImages: testSet.count)
+        result.adaptiveStop = stop
+        result.records = records
+        return result
     }
 
-    /// Runs trials `range` of a point: in parallel over trials when there are enough of
-    /// them to keep every worker busy, otherwise one after another in parallel over image
-    /// batches. Returns their outcomes in trial order.
-    func runTrials(_ range: Range<Int>, point: GridPoint, settings: AnalogSettings,
-                   finished: @escaping @Sendable (Int) -> Void) throws -> [TrialOutcome] {
-        let outcomes = Shared([TrialOutcome?](repeating: nil, count: range.count))
-        let done = Shared(range.lowerBound)
-        let generators = try range.map { trial in
+    /// Runs the listed trials of a point, with settings already `calibrated`: in parallel
+    /// over trials when there are enough of them to keep every worker busy, otherwise one
+    /// after another in parallel over image batches. Returns the records in the order of
+    /// `trials`, or nil when `shouldStop` turned true before all of them started; trials
+    /// already running finish first.
+    public func runTrials(_ trials: [Int], of point: GridPoint, settings: AnalogSettings,
+                          shouldStop: @escaping @Sendable () -> Bool = { false },
+                          finished: @escaping @Sendable (Int) -> Void = { _ in }) throws -> [TrialRecord]? {
+        BLAS.setThreadCount(1)
+        let records = Shared([TrialRecord?](repeating: nil, count: trials.count))
+        let done = Shared(0)
+        let generators = try trials.map { trial in
             try RandomGenerator(seed: SeedSequence.seed(seed, UInt64(point.index), UInt64(trial)))
         }
         let runTrial: (Int, Int) -> Void = { offset, batchThreads in
+            guard !shouldStop() else { return }
             let programmed = ProgrammedNetwork.program(network, settings: settings, inputFullScale: inputFullScale,
                                                        generator: generators[offset])
-            var outcome = evaluate(programmed, threads: batchThreads)
-            outcome.distortion = measureDistortion(programmed)
-            outcomes.update { $0[offset] = outcome }
+            var record = evaluate(programmed, threads: batchThreads)
+            record.trial = trials[offset]
+            record.distortion = measureDistortion(programmed)
+            records.update { $0[offset] = record }
             finished(done.update { $0 += 1; return $0 })
         }
-        if range.count >= threads {
-            runInParallel(count: range.count, threads: threads) { runTrial($0, 1) }
+        if trials.count >= threads {
+            runInParallel(count: trials.count, threads: threads) { runTrial($0, 1) }
         } else {
-            for offset in 0..<range.count { runTrial(offset, threads) }
+            for offset in trials.indices { runTrial(offset, threads) }
         }
-        return outcomes.update { $0.map { $0! } }
+        let all = records.update { $0 }
+        guard all.allSatisfy({ $0 != nil }) else { return nil }
+        return all.map { $0! }
     }
 
     /// Fills in calibrated ADC ranges: the tiles are programmed without variation, the
@@ -233,18 +228,18 @@ public struct MonteCarloStudy: Sendable {
     }
 
     /// Scores one programmed network on the test set, split into fixed batches.
-    func evaluate(_ programmed: ProgrammedNetwork, threads: Int) -> TrialOutcome {
+    func evaluate(_ programmed: ProgrammedNetwork, threads: Int) -> TrialRecord {
         let ranges = testSet.batchRanges(batchSize: batchSize)
-        let perBatch = Shared([TrialOutcome?](repeating: nil, count: ranges.count))
+        let perBatch = Shared([TrialRecord?](repeating: nil, count: ranges.count))
         runInParallel(count: ranges.count, threads: threads) { b in
             let statistics = ConverterStatistics()
             let engine = AnalogEngine(programmed: programmed, statistics: statistics)
-            let outcome = TrialOutcome(correct: countCorrect(engine: engine, range: ranges[b]),
+            let outcome = TrialRecord(correct: countCorrect(engine: engine, range: ranges[b]),
                                        adcClips: statistics.adcClips.values.reduce(into: ClipCounts()) { $0 += $1 },
                                        dacClips: statistics.dacClips.values.reduce(into: ClipCounts()) { $0 += $1 })
             perBatch.update { $0[b] = outcome }
         }
-        return perBatch.update { $0 }.reduce(TrialOutcome()) { total, batch in
+        return perBatch.update { $0 }.reduce(TrialRecord()) { total, batch in
             var sum = total
             sum.correct += batch!.correct
             sum.adcClips += batch!.adcClips
@@ -259,9 +254,26 @@ public struct MonteCarloStudy: Sendable {
     }
 }
 
-struct TrialOutcome: Sendable {
-    var correct = 0
-    var adcClips = ClipCounts()
-    var dacClips = ClipCounts()
-    var distortion: [LayerDistortion] = []
+/// What one trial produced: enough to rebuild every statistic of its point, so trials
+/// can be journaled, split over shards and merged.
+public struct TrialRecord: Codable, Hashable, Sendable {
+    public var trial = 0
+    /// Correctly classified test images.
+    public var correct = 0
+    public var adcClips = ClipCounts()
+    public var dacClips = ClipCounts()
+    public var distortion: [LayerDistortion] = []
+}
+
+extension PointResult {
+    /// The result of a point from its trial records, in trial order.
+    public init(point: GridPoint, records: [TrialRecord], testImages: Int) {
+        let ordered = records.sorted { $0.trial < $1.trial }
+        let accuracies = ordered.map { Double($0.correct) / Double(testImages) }
+        self.init(point: point, accuracies: accuracies, statistics: TrialStatistics(accuracies),
+                  adcClips: ordered.reduce(into: ClipCounts()) { $0 += $1.adcClips },
+                  dacClips: ordered.reduce(into: ClipCounts()) { $0 += $1.dacClips },
+                  distortion: LayerDistortionSummary.average(ordered.map(\.distortion)),
+                  adaptiveStop: nil, records: ordered)
+    }
 }

@@ -47,3 +47,12 @@ final class ProgressReporter: @unchecked Sendable {
         return s >= 3600 ? "\(s / 3600) h \(s % 3600 / 60) min" : s >= 60 ? "\(s / 60) min \(s % 60) s" : "\(s) s"
     }
 }
+
+/// Progress of a running study, reported after every finished trial.
+struct StudyProgress: Sendable {
+    var pointsDone: Int
+    var pointCount: Int
+    var point: GridPoint
+    var trialsDone: Int
+    var trialCount: Int
+}

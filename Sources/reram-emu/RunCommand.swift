@@ -9,7 +9,8 @@ enum RunCommand {
     usage: reram-emu run CONFIG [options]
 
     Runs the Monte Carlo study in CONFIG (a JSON file, see configs/) and writes
-    results.csv and results.json to the output folder.
+    results.csv and results.json to the output folder. Every finished grid point is
+    appended to journal.jsonl there first, so an interrupted study can resume.
 
     options:
       --output DIR     output folder (default: results/<study name>)
@@ -20,13 +21,17 @@ enum RunCommand {
       --limit N        score only the first N test images
       --trials N       trials per grid point with variation (overrides the config)
       --seed N         study seed (overrides the config)
+      --resume         continue the study journaled in the output folder
+      --force          start over in an output folder that holds another study
+      --shard I/N      run only shard I of N (work units split by grid point and trial);
+                       combine the shards' folders with `reram-emu merge`
       --quiet          no progress on stderr
     """
 
     static func run(_ arguments: [String]) throws {
         let options = try ParsedArguments(
-            arguments, valueOptions: ["--output", "--threads", "--data-dir", "--limit", "--trials", "--seed"],
-            flagOptions: ["--quiet", "--help"])
+            arguments, valueOptions: ["--output", "--threads", "--data-dir", "--limit", "--trials", "--seed", "--shard"],
+            flagOptions: ["--quiet", "--help", "--resume", "--force"])
         if options.has("--help") {
             print(usage)
             return
@@ -43,42 +48,27 @@ enum RunCommand {
             }
             config.seed = value
         }
-        let threads = try options.integer("--threads", in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
-        let limit = try options.integer("--limit", in: 1...10_000_000)
-        let output = URL(fileURLWithPath: options.value("--output") ?? "results/\(config.name)")
-        let quiet = options.has("--quiet")
-
-        let started = Date()
-        let inputs = try StudyLoader.load(config, configURL: configURL,
-                                          dataDirectory: options.value("--data-dir"), limit: limit,
-                                          log: { if !quiet { log($0) } })
-        var study = MonteCarloStudy(network: inputs.network, testSet: inputs.testSet,
-                                    inputFullScale: inputs.inputFullScale, trials: config.trials,
-                                    seed: config.seed, batchSize: config.batchSize, threads: threads,
-                                    calibrationImages: inputs.calibrationSet)
-        study.distortionImages = config.distortionImages
-        study.adaptive = config.adaptiveTrials
-        let mapping = config.tileShapes.flatMap { TileScheduler.map(inputs.network, tile: $0) }
-        if !quiet {
-            for tile in config.tileShapes { print(ReportTables.mapping(mapping.filter { $0.tile == tile })) }
+        let shard = try options.value("--shard").map(parseShard)
+        if shard != nil && config.adaptiveTrials != nil {
+            throw UsageError(description: "--shard cannot split a study with adaptiveTrials, because the trials a point needs are known only as it runs; remove adaptiveTrials or run on one machine")
         }
-        let floatAccuracy = study.floatAccuracy()
-        if !quiet { log(String(format: "float accuracy on %d test images: %.2f %%", inputs.testSet.count, floatAccuracy * 100)) }
+        let execution = StudyExecution(
+            config: config, configURL: configURL,
+            threads: try options.integer("--threads", in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount,
+            output: URL(fileURLWithPath: options.value("--output") ?? "results/\(config.name)"),
+            dataDirectory: options.value("--data-dir"), limit: try options.integer("--limit", in: 1...10_000_000),
+            shard: shard, resume: options.has("--resume"), force: options.has("--force"), quiet: options.has("--quiet"))
+        try execution.run()
+    }
 
-        let points = config.points
-        let progress = ProgressReporter(totalTrials: points.map(study.trialCount(for:)).reduce(0, +), quiet: quiet)
-        let results = try study.run(points, settings: config.settings(for:), progress: { progress.trialFinished($0) })
-        progress.finish()
-
-        let records = results.map { PointRecord($0, floatAccuracy: floatAccuracy) }
-        let environment = RunEnvironment.current(threads: threads, started: started)
-        let studyResults = StudyResults(version: reramEmuVersion, study: config, environment: environment,
-                                        floatAccuracy: floatAccuracy, testImages: inputs.testSet.count,
-                                        mapping: mapping.map(MappingRecord.init), points: records)
-        try ResultsWriter.write(studyResults, to: output)
-        print(ReportTables.accuracy(records, floatAccuracy: floatAccuracy))
-        if config.distortionImages > 0 { print(ReportTables.distortion(records)) }
-        log("wrote \(output.path)/results.csv and results.json in \(ProgressReporter.duration(environment.runSeconds))")
+    static func parseShard(_ text: String) throws -> Shard {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]),
+              count >= 1, count <= 100_000, (1...count).contains(index)
+        else {
+            throw UsageError(description: "the value '\(text)' is invalid for --shard; write I/N with 1 <= I <= N, for example 2/4")
+        }
+        return Shard(index: index, count: count)
     }
 }
 
@@ -93,8 +83,13 @@ extension RunEnvironment {
     }
 }
 
-/// Writes one line to stderr.
+/// Writes one line to stderr, after whatever stdout holds.
 func log(_ message: String) {
     fflush(stdout)
     FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// A study stopped by SIGINT or SIGTERM after saving its finished points.
+struct InterruptedError: Error, CustomStringConvertible {
+    let description: String
 }

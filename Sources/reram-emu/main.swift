@@ -7,6 +7,7 @@ usage: reram-emu COMMAND [options]
 
 commands:
   run CONFIG     run a Monte Carlo study (reram-emu run --help for options)
+  merge DIR...   combine the output folders of a study's shards into its results
   bench          time fixed workloads against the machine (reram-emu bench --help)
   version        print the version
 
@@ -25,11 +26,15 @@ func main() -> Int32 {
         switch command {
         case "run": try RunCommand.run(arguments)
         case "bench": try BenchCommand.run(arguments)
+        case "merge": try MergeCommand.run(arguments)
         case "version", "--version": print("reram-emu \(reramEmuVersion)")
         case "help", "--help", "-h": print(usage)
         default: throw UsageError(description: "unknown command '\(command)'\n\n\(usage)")
         }
         return 0
+    } catch let error as InterruptedError {
+        log("reram-emu: \(error.description)")
+        return 130
     } catch let error as UsageError {
         log("reram-emu: error: \(error.description)")
         return 2

@@ -1,0 +1,71 @@
+import Accelerator
+import Foundation
+
+/// The output folder of a study: its journal and results, guarded so that one study
+/// never overwrites another by accident.
+struct OutputFolder {
+    let url: URL
+
+    var journalURL: URL { url.appendingPathComponent(JournalFile.name) }
+
+    /// Opens the journal to append to and returns the points it already holds.
+    ///
+    /// - Throws: `UsageError` when resuming without a journal or with another config, or
+    ///   when starting over in a folder that holds a study without `force`.
+    func prepare(header: JournalHeader, resume: Bool, force: Bool) throws -> (JournalFile, [Int: JournalEntry]) {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let files = [journalURL, url.appendingPathComponent("results.json"), url.appendingPathComponent("results.csv")]
+        let existing = files.filter { FileManager.default.fileExists(atPath: $0.path) }
+        if resume {
+            guard FileManager.default.fileExists(atPath: journalURL.path) else {
+                throw UsageError(description: "--resume: \(journalURL.path) does not exist, so there is nothing to resume; run without --resume")
+            }
+            let contents = try JournalFile.read(journalURL)
+            try Self.checkSameStudy(contents.header, header, journal: journalURL)
+            if contents.droppedTornLine { log("note: dropped a torn last record in \(journalURL.path)") }
+            var entries: [Int: JournalEntry] = [:]
+            for entry in contents.entries { entries[entry.point] = entry }
+            return (try JournalFile.open(journalURL, keepingBytes: contents.validBytes), entries)
+        }
+        if !existing.isEmpty {
+            guard force else {
+                throw UsageError(description: "\(url.path) already holds a study (\(existing.map(\.lastPathComponent).joined(separator: ", "))); add --resume to continue it, --force to start over, or choose another --output")
+            }
+            for file in existing { try FileManager.default.removeItem(at: file) }
+        }
+        return (try JournalFile.create(at: journalURL, header: header), [:])
+    }
+
+    /// Throws, naming the differing keys, unless the journal was written by the same study.
+    static func checkSameStudy(_ journaled: JournalHeader, _ current: JournalHeader, journal: URL) throws {
+        let differing = try differingKeys(journaled.study, current.study)
+        guard differing.isEmpty else {
+            throw UsageError(description: "\(journal.path) was written by a different study config; differing keys: \(differing.joined(separator: ", ")); resume with the original config, or start over with --force")
+        }
+        guard journaled.shard == current.shard else {
+            throw UsageError(description: "\(journal.path) holds shard \(journaled.shard?.description ?? "none"), not \(current.shard?.description ?? "none"); resume with the same --shard")
+        }
+        guard journaled.testImages == current.testImages else {
+            throw UsageError(description: "\(journal.path) scored \(journaled.testImages) test images, this run \(current.testImages); resume with the same --limit and --data-dir")
+        }
+    }
+
+    /// Dotted key paths whose values differ between two configs.
+    static func differingKeys(_ a: StudyConfig, _ b: StudyConfig) throws -> [String] {
+        let left = flatten(try JSONSerialization.jsonObject(with: Data(JournalFile.encode(a).utf8)))
+        let right = flatten(try JSONSerialization.jsonObject(with: Data(JournalFile.encode(b).utf8)))
+        return Set(left.keys).union(right.keys).filter { left[$0] != right[$0] }.sorted()
+    }
+
+    private static func flatten(_ value: Any, prefix: String = "") -> [String: String] {
+        if let object = value as? [String: Any] {
+            return object.reduce(into: [:]) { result, pair in
+                result.merge(flatten(pair.value, prefix: prefix.isEmpty ? pair.key : prefix + "." + pair.key)) { $1 }
+            }
+        }
+        if let array = value as? [Any] {
+            return [prefix: array.map { "\($0)" }.joined(separator: ",")]
+        }
+        return [prefix: "\(value)"]
+    }
+}
