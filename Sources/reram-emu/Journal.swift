@@ -37,7 +37,7 @@ final class JournalFile {
 
     /// Starts a new journal holding only `header`.
     static func create(at url: URL, header: JournalHeader) throws -> JournalFile {
-        try Data((try line(header)).utf8).write(to: url)
+        try Data((try line(header)).utf8).write(to: url, options: .atomic)
         return try open(url, keepingBytes: nil)
     }
 

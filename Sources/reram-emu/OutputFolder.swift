@@ -16,10 +16,10 @@ struct OutputFolder {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         let files = [journalURL, url.appendingPathComponent("results.json"), url.appendingPathComponent("results.csv")]
         let existing = files.filter { FileManager.default.fileExists(atPath: $0.path) }
-        if resume {
-            guard FileManager.default.fileExists(atPath: journalURL.path) else {
-                throw UsageError(description: "--resume: \(journalURL.path) does not exist, so there is nothing to resume; run without --resume")
-            }
+        if resume && !FileManager.default.fileExists(atPath: journalURL.path) {
+            // A run killed before its journal existed has nothing to keep, so it starts over.
+            log("note: \(journalURL.path) does not exist yet; starting the study from the beginning")
+        } else if resume {
             let contents = try JournalFile.read(journalURL)
             try Self.checkSameStudy(contents.header, header, journal: journalURL)
             if contents.droppedTornLine { log("note: dropped a torn last record in \(journalURL.path)") }
