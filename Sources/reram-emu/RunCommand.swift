@@ -9,7 +9,7 @@ enum RunCommand {
     usage: reram-emu run CONFIG [options]
 
     Runs the Monte Carlo study in CONFIG (a JSON file, see configs/) and writes
-    results.csv and results.json to the output folder.
+    results.csv, results.json, report.html and plots/ to the output folder.
 
     options:
       --output DIR     output folder (default: results/<study name>)
@@ -72,6 +72,7 @@ enum RunCommand {
                                         floatAccuracy: floatAccuracy, testImages: inputs.testSet.count,
                                         mapping: mapping.map(MappingRecord.init), points: records)
         try ResultsWriter.write(studyResults, to: output)
+        try ReportCommand.write(in: output)
         print(ReportTables.accuracy(records, floatAccuracy: floatAccuracy))
         log("wrote \(output.path)/results.csv and results.json in \(ProgressReporter.duration(environment.runSeconds))")
     }
