@@ -41,8 +41,8 @@ enum Gnuplot {
             let messages = try run(executable, script: script)
             if !messages.isEmpty { warning("gnuplot, \(plot.name).gp: \(messages)") }
             for suffix in ["gp", "svg", "png"] {
-                try moveIntoPlace(scratch.appendingPathComponent("\(plot.name).\(suffix)"),
-                                  to: directory.appendingPathComponent("\(plot.name).\(suffix)"))
+                try ResultsWriter.moveIntoPlace(scratch.appendingPathComponent("\(plot.name).\(suffix)"),
+                                                to: directory.appendingPathComponent("\(plot.name).\(suffix)"))
             }
         }
     }
@@ -64,15 +64,5 @@ enum Gnuplot {
             throw GnuplotError(script: script.lastPathComponent, status: process.terminationStatus, output: output)
         }
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// Renames `source` over `destination`; rename(2) replaces the target atomically on one file system.
-    static func moveIntoPlace(_ source: URL, to destination: URL) throws {
-        guard rename(source.path, destination.path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [
-                NSFilePathErrorKey: destination.path,
-                NSLocalizedDescriptionKey: "cannot rename \(source.path) to \(destination.path): \(String(cString: strerror(errno)))",
-            ])
-        }
     }
 }

@@ -147,6 +147,34 @@ final class SVGText: NSObject, XMLParserDelegate {
         #expect(html.contains("<table>"))
     }
 
+    @Test func reportRewrittenInPlace() throws {
+        let directory = try ReportFixture.resultsDirectory()
+        let report = directory.appendingPathComponent("report.html")
+        try ReportCommand.write(in: directory, gnuplot: nil)
+        try Data("stale".utf8).write(to: report)
+
+        try ReportCommand.write(in: directory, gnuplot: nil)
+        let html = try String(contentsOf: report, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty, "temporary files left behind: \(leftovers)")
+    }
+
+    @Test func plotsRedrawnInPlace() throws {
+        let gnuplot = try ReportFixture.requireGnuplot()
+        let directory = try ReportFixture.resultsDirectory()
+        try ReportCommand.write(in: directory, gnuplot: gnuplot)
+        let svg = directory.appendingPathComponent("plots/accuracy-vs-levels-range-10.svg")
+        try Data("stale".utf8).write(to: svg)
+
+        try ReportCommand.write(in: directory, gnuplot: gnuplot)
+        let redrawn = try String(contentsOf: svg, encoding: .utf8)
+        #expect(redrawn.contains("<svg"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("plots").path)
+            .filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty, "scratch folders left behind: \(leftovers)")
+    }
+
     @Test func reportOfMissingFolderFails() throws {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("reram-emu-missing-\(UUID().uuidString)")
         let result = try Executable.run(["report", missing.path])
