@@ -93,7 +93,7 @@ enum HTMLReport {
         table { border-collapse: collapse; font-size: 0.9em; }
         th, td { border: 1px solid #ddd; padding: 0.2em 0.6em; }
         th { background: #f3f3f3; text-align: left; }
-        td.number { text-align: right; font-variant-numeric: tabular-nums; }
+        td.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         pre { background: #f7f7f7; padding: 1em; overflow-x: auto; }
         .notice { background: #fff4d6; border: 1px solid #e0c070; padding: 0.8em; }
         </style>

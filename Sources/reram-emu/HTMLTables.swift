@@ -44,7 +44,7 @@ enum HTMLTables {
                 rows.append(["\(section).\(key)", jsonText(values[key]!)])
             }
         }
-        return table(["parameter", "value"], rows, textColumns: [0])
+        return table(["parameter", "value"], rows, textColumns: [0, 1])
     }
 
     static func environment(_ results: ReportResults) -> String {
@@ -62,19 +62,20 @@ enum HTMLTables {
             ["started", e.startedAt],
             ["run time (s)", String(format: "%.1f", e.runSeconds)],
         ]
-        return table(["", ""], rows, textColumns: [0, 1])
+        return table([], rows, textColumns: [0, 1])
     }
 
-    /// Formats a table whose columns are right-aligned numbers, except `textColumns`.
+    /// Formats a table whose columns are right-aligned numbers, except `textColumns`; an empty
+    /// `header` leaves out the header row.
     static func table(_ header: [String], _ rows: [[String]], textColumns: Set<Int>) -> String {
-        let head = "<tr>" + header.map { "<th>\(HTMLReport.escape($0))</th>" }.joined() + "</tr>"
+        let head = header.isEmpty ? [] : ["<tr>" + header.map { "<th>\(HTMLReport.escape($0))</th>" }.joined() + "</tr>"]
         let body = rows.map { row in
             "<tr>" + row.enumerated().map { column, cell in
                 let alignment = textColumns.contains(column) ? "" : " class=\"number\""
                 return "<td\(alignment)>\(HTMLReport.escape(cell))</td>"
             }.joined() + "</tr>"
         }
-        return (["<table>", head] + body + ["</table>"]).joined(separator: "\n")
+        return (["<table>"] + head + body + ["</table>"]).joined(separator: "\n")
     }
 
     static func percent(_ fraction: Double) -> String {

@@ -115,7 +115,7 @@ enum PlotKinds {
             String(format: "set cbrange [%g:%g]", floor(bottom), top),
             "set palette defined (0 '#440154', 0.25 '#3b528b', 0.5 '#21918c', 0.75 '#5ec962', 1 '#fde725')",
             "unset key",
-            "plot $h using 1:2:3 with image, $h using 1:2:(sprintf('%.1f', $3)):4 with labels textcolor rgb variable",
+            "plot $h using 1:2:3 with image pixels, $h using 1:2:(sprintf('%.1f', $3)):4 with labels textcolor rgb variable",
         ]
         return Plot(name: "accuracy-heatmap-range-\(PlotScript.rangeLabel(range))",
                     caption: "Mean accuracy over levels and variation (Gmax/Gmin = \(PlotScript.rangeLabel(range)))",
