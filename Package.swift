@@ -31,7 +31,7 @@ let package = Package(
         .testTarget(name: "PeripheralsTests", dependencies: ["Peripherals"]),
         .testTarget(name: "AcceleratorTests", dependencies: ["Accelerator", "ModelImport"]),
         .testTarget(name: "ModelImportTests", dependencies: ["ModelImport"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["reram-emu"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["reram-emu"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages reram-emu builds against, skipping those already present.
+# Installs the Debian packages reram-emu builds against and gnuplot-nox, which draws the
+# plots and which the report tests need, skipping those already present.
 # Usage: scripts/install-deps.sh [extra packages...]
 set -euo pipefail
 
-packages=(libgsl-dev libopenblas-dev zlib1g-dev pkg-config "$@")
+packages=(libgsl-dev libopenblas-dev zlib1g-dev pkg-config gnuplot-nox "$@")
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -15,14 +15,18 @@ enum ReportTables {
         return "mapping on \(tile) tiles\n" + align(rows)
     }
 
+    /// With more than three grid axes shown, min and max are left out to stay within 100
+    /// columns; results.csv always has them.
     static func accuracy(_ points: [PointRecord], floatAccuracy: Double) -> String {
         let axes = VaryingAxes(points)
-        var rows = [axes.headers + ["trials", "accuracy", "95% CI", "std", "min", "max", "drop"]]
+        let range = axes.headers.count <= 3
+        var rows = [axes.headers + ["trials", "accuracy", "95% CI", "std"] + (range ? ["min", "max"] : []) + ["drop"]]
         for p in points {
+            let spread = range ? [percent(p.accuracyMin), percent(p.accuracyMax)] : []
             rows.append(axes.cells(p) + ["\(p.trials)", percent(p.accuracyMean),
                          "±" + String(format: "%.2f", (p.ci95High - p.ci95Low) / 2 * 100),
-                         String(format: "%.2f", p.accuracyStd * 100), percent(p.accuracyMin), percent(p.accuracyMax),
-                         String(format: "%.2f", p.accuracyDrop * 100)])
+                         String(format: "%.2f", p.accuracyStd * 100)] + spread
+                         + [String(format: "%.2f", p.accuracyDrop * 100)])
         }
         return String(format: "accuracy in %%, drop in points from the float accuracy %.2f %%\n", floatAccuracy * 100)
             + align(rows)

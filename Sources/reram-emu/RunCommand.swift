@@ -9,8 +9,9 @@ enum RunCommand {
     usage: reram-emu run CONFIG [options]
 
     Runs the Monte Carlo study in CONFIG (a JSON file, see configs/) and writes
-    results.csv and results.json to the output folder. Every finished grid point is
-    appended to journal.jsonl there first, so an interrupted study can resume.
+    results.csv, results.json, report.html and plots/ to the output folder. Every
+    finished grid point is appended to journal.jsonl there first, so an interrupted
+    study can resume.
 
     options:
       --output DIR     output folder (default: results/<study name>)

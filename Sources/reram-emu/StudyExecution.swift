@@ -57,6 +57,7 @@ struct StudyExecution {
         let results = ResultsAssembly.results(header: header, plan: plan, entries: entries,
                                               environment: RunEnvironment.current(threads: threads, started: started))
         try ResultsWriter.write(results, to: output)
+        try ReportCommand.write(in: output)
         print(ReportTables.accuracy(results.points, floatAccuracy: floatAccuracy))
         if config.distortionImages > 0 { print(ReportTables.distortion(results.points)) }
         log("wrote \(output.path)/results.csv and results.json in \(ProgressReporter.duration(results.environment.runSeconds))")

@@ -152,10 +152,18 @@ enum ResultsWriter {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         try data.write(to: temporary)
-        if FileManager.default.fileExists(atPath: url.path) {
-            _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-        } else {
-            try FileManager.default.moveItem(at: temporary, to: url)
+        try moveIntoPlace(temporary, to: url)
+    }
+
+    /// Renames `source` to `destination`, replacing an existing file atomically, as rename(2)
+    /// does within one file system. FileManager.replaceItemAt is not used because the Linux
+    /// Foundation of Swift 6.3 throws "file doesn't exist" there and deletes the old file.
+    static func moveIntoPlace(_ source: URL, to destination: URL) throws {
+        guard rename(source.path, destination.path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [
+                NSFilePathErrorKey: destination.path,
+                NSLocalizedDescriptionKey: "cannot rename \(source.path) to \(destination.path): \(String(cString: strerror(errno)))",
+            ])
         }
     }
 }

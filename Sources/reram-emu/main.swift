@@ -8,6 +8,7 @@ usage: reram-emu COMMAND [options]
 commands:
   run CONFIG     run a Monte Carlo study (reram-emu run --help for options)
   merge DIR...   combine the output folders of a study's shards into its results
+  report DIR     draw the plots and report.html of a finished run's output folder
   bench          time fixed workloads against the machine (reram-emu bench --help)
   version        print the version
 
@@ -25,6 +26,7 @@ func main() -> Int32 {
     do {
         switch command {
         case "run": try RunCommand.run(arguments)
+        case "report": try ReportCommand.run(arguments)
         case "bench": try BenchCommand.run(arguments)
         case "merge": try MergeCommand.run(arguments)
         case "version", "--version": print("reram-emu \(reramEmuVersion)")

@@ -1,0 +1,92 @@
+import Foundation
+
+/// The HTML tables of report.html. Numbers are right-aligned; accuracies are in %.
+enum HTMLTables {
+    static func accuracy(_ results: ReportResults) -> String {
+        let showTile = results.points.contains { $0.tileRows != nil }
+        let showADC = results.points.contains { $0.adcBits != nil }
+        var header = ["point", "levels", "variation sigma (%)", "Gmax/Gmin"]
+        if showTile { header.append("tile") }
+        if showADC { header.append("ADC (bit)") }
+        header += ["trials", "accuracy (%)", "95 % CI (%)", "std (%)", "min (%)", "max (%)", "drop (points)",
+                   "ADC clip low", "ADC clip high"]
+        let rows = results.points.map { p -> [String] in
+            var row = ["\(p.point)", p.levels, String(format: "%g", p.variation * 100), PlotScript.rangeLabel(p.dynamicRange)]
+            if showTile { row.append(p.tileRows.map { "\($0)x\(p.tileColumns ?? $0)" } ?? "-") }
+            if showADC { row.append(p.adcBits.map(String.init) ?? "ideal") }
+            row += ["\(p.trials)", percent(p.accuracyMean),
+                    percent(p.ci95Low) + " to " + percent(p.ci95High), percent(p.accuracyStd),
+                    percent(p.accuracyMin), percent(p.accuracyMax), percent(p.accuracyDrop),
+                    String(format: "%.2g", p.adcClipLowRate), String(format: "%.2g", p.adcClipHighRate)]
+            return row
+        }
+        return table(header, rows, textColumns: [1])
+    }
+
+    static func mapping(_ layers: [MappingRecord]) -> String {
+        let header = ["layer", "kind", "matrix", "tile", "tiles", "cell utilization (%)",
+                      "ADC conversions per inference", "DAC operations per inference", "folded batch norm"]
+        let rows = layers.map { m in
+            [m.layer, m.kind, "\(m.matrixRows)x\(m.matrixColumns)", "\(m.tileRows)x\(m.tileColumns)",
+             "\(m.rowBlocks)x\(m.columnBlocks) = \(m.tiles)", String(format: "%.1f", m.cellUtilization * 100),
+             "\(m.adcConversionsPerInference)", "\(m.dacOperationsPerInference)", m.foldedBatchNormalization ?? "-"]
+        }
+        return table(header, rows, textColumns: [0, 1, 8])
+    }
+
+    /// Lists the device, array, DAC and ADC sections of the study config, one parameter a row.
+    /// Keys name their unit, as in the config (gmaxSiemens, readVoltageVolts).
+    static func hardware(_ study: [String: Any]) -> String {
+        var rows: [[String]] = []
+        for section in ["device", "array", "dac", "adc"] {
+            let values = study[section] as? [String: Any] ?? [:]
+            for key in values.keys.sorted() {
+                rows.append(["\(section).\(key)", jsonText(values[key]!)])
+            }
+        }
+        return table(["parameter", "value"], rows, textColumns: [0, 1])
+    }
+
+    static func environment(_ results: ReportResults) -> String {
+        let e = results.environment
+        let rows = [
+            ["reram-emu version", results.version],
+            ["host", e.hostname],
+            ["operating system", e.operatingSystem],
+            ["processors", "\(e.processorCount)"],
+            ["worker threads", "\(e.threads)"],
+            ["OpenBLAS core", e.openBLASCore],
+            ["study seed", results.study["seed"].map(jsonText) ?? "-"],
+            ["trials per point with variation", results.study["trials"].map(jsonText) ?? "-"],
+            ["test images", "\(results.testImages)"],
+            ["started", e.startedAt],
+            ["run time (s)", String(format: "%.1f", e.runSeconds)],
+        ]
+        return table([], rows, textColumns: [0, 1])
+    }
+
+    /// Formats a table whose columns are right-aligned numbers, except `textColumns`; an empty
+    /// `header` leaves out the header row.
+    static func table(_ header: [String], _ rows: [[String]], textColumns: Set<Int>) -> String {
+        let head = header.isEmpty ? [] : ["<tr>" + header.map { "<th>\(HTMLReport.escape($0))</th>" }.joined() + "</tr>"]
+        let body = rows.map { row in
+            "<tr>" + row.enumerated().map { column, cell in
+                let alignment = textColumns.contains(column) ? "" : " class=\"number\""
+                return "<td\(alignment)>\(HTMLReport.escape(cell))</td>"
+            }.joined() + "</tr>"
+        }
+        return (["<table>"] + head + body + ["</table>"]).joined(separator: "\n")
+    }
+
+    static func percent(_ fraction: Double) -> String {
+        String(format: "%.2f", fraction * 100)
+    }
+
+    /// Formats a JSON value as compact JSON text, or a string without quotes.
+    static func jsonText(_ value: Any) -> String {
+        if let text = value as? String { return text }
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys])
+        else { return "\(value)" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// The plots that need per-point fields beyond levels, variation and dynamic range:
+/// `layers` for per-layer SQNR, `tileRows`, `tileColumns` and `adcBits` for tile size.
+extension PlotKinds {
+    /// (d) SQNR of each weight layer as clustered bars, one bar per level count, at the
+    /// smallest variation of the grid on the reference hardware. Nil when no point of this
+    /// dynamic range has `layers`.
+    static func layerSQNR(_ results: ReportResults, range: Double) -> Plot? {
+        let points = slice(results, range: range)
+        guard let variation = points.filter({ $0.layers != nil }).map(\.variation).min() else { return nil }
+        let series = results.levelLabels.compactMap { levels in
+            points.first { $0.levels == levels && $0.variation == variation && $0.layers != nil }
+        }
+        let layerNames = series.flatMap { $0.layers!.map(\.layer) }.uniqued()
+        let rows = layerNames.map { name in
+            ["\"\(name.replacingOccurrences(of: "\"", with: "'"))\""] + series.map { point in
+                PlotScript.number(point.layers!.first { $0.layer == name }?.sqnrDecibels ?? .nan)
+            }
+        }
+        let elements = series.enumerated().map { index, point in
+            "$l using \(index + 2)\(index == 0 ? ":xtic(1)" : "") linecolor rgb '\(PlotScript.color(index))' title \(PlotScript.quoted(PlotScript.levelsLabel(point.levels)))"
+        }
+
+        let context = "\(PlotScript.variationLabel(variation)), " + titleSuffix(results, range: range)
+        let commands = [
+            PlotScript.dataBlock("l", rows),
+            "set datafile missing '?'",
+            "set title " + PlotScript.quoted("Per-layer SQNR, " + context),
+            "set xlabel 'weight layer'",
+            "set ylabel 'SQNR of the layer output (dB)'",
+            "set key outside right top vertical Left reverse",
+            "set grid ytics",
+            "set style data histograms",
+            "set style histogram clustered gap 1",
+            "set style fill solid 0.85 border -1",
+            "set xtics rotate by -20",
+            "set yrange [0:*]",
+            PlotScript.plotCommand(elements),
+        ]
+        return Plot(name: "layer-sqnr-range-\(PlotScript.rangeLabel(range))",
+                    caption: "SQNR of each weight layer's output against its float output (\(context))",
+                    commands: commands.joined(separator: "\n"))
+    }
+
+    /// (e) Mean accuracy against tile rows on a log2 axis, one curve per ADC resolution, with
+    /// 95 % confidence error bars. Nil unless this dynamic range has at least two tile sizes.
+    static func accuracyVersusTile(_ results: ReportResults, range: Double) -> Plot? {
+        let candidates = results.points.filter { $0.dynamicRange == range && $0.tileRows != nil }
+        guard Set(candidates.map(\.tileRows)).count >= 2 else { return nil }
+        // NOTE: only one levels x variation slice is drawn, at the finest quantized level count
+        // and the smallest sigma, because that isolates the tile and ADC effects. The tables
+        // in report.html list the other slices.
+        let levels = candidates.compactMap(\.levelCount).max().map(String.init) ?? "unquantized"
+        let variation = candidates.map(\.variation).min()!
+        let points = candidates.filter { $0.levels == levels && $0.variation == variation }
+        let bitCounts = points.map(\.adcBits).uniqued().sorted { ($0 ?? .max) < ($1 ?? .max) }
+
+        var blocks: [String] = []
+        var elements: [String] = []
+        for (index, bits) in bitCounts.enumerated() {
+            let series = points.filter { $0.adcBits == bits }.sorted { $0.tileRows! < $1.tileRows! }
+            blocks.append(PlotScript.dataBlock("t\(index)", series.map { PlotScript.accuracyRow(x: "\($0.tileRows!)", $0) }))
+            let title = bits.map { "ADC \($0) bit" } ?? "ideal ADC"
+            elements.append("$t\(index) using 1:2:3:4 with yerrorlines pointtype 7 pointsize 0.7 linewidth 2 linecolor rgb '\(PlotScript.color(index))' title \(PlotScript.quoted(title))")
+        }
+        elements.append(PlotScript.floatReference(results.floatAccuracy))
+
+        let shapes = points.map { HardwareKey(tileRows: $0.tileRows, tileColumns: $0.tileColumns) }.uniqued()
+        let tics = shapes.map { "'\($0.tileRows!)x\($0.tileColumns ?? $0.tileRows!)' \($0.tileRows!)" }
+        let context = "\(PlotScript.levelsLabel(levels)), \(PlotScript.variationLabel(variation)), Gmax/Gmin = \(PlotScript.rangeLabel(range))"
+        let rowsRange = points.compactMap(\.tileRows)
+        let settings = [
+            PlotScript.accuracyAxes(title: "Accuracy vs tile size, " + context, xLabel: "tile size (rows x columns of cells)"),
+            "set logscale x 2",
+            String(format: "set xrange [%g:%g]", Double(rowsRange.min()!) / 1.5, Double(rowsRange.max()!) * 1.5),
+            "set xtics (\(tics.joined(separator: ", ")))",
+        ]
+        return Plot(name: "accuracy-vs-tile-range-\(PlotScript.rangeLabel(range))",
+                    caption: "Accuracy against tile size per ADC resolution (\(context)); error bars: 95 % confidence interval of the mean",
+                    commands: (blocks + settings + [PlotScript.plotCommand(elements)]).joined(separator: "\n"))
+    }
+}
