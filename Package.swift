@@ -30,6 +30,8 @@ let package = Package(
                           dependencies: ["Accelerator", "ModelImport", "CBLAS"]),
         .testTarget(name: "DeviceModelTests", dependencies: ["DeviceModel"]),
         .testTarget(name: "CrossbarTests", dependencies: ["Crossbar"]),
+        // Runs ngspice as a subprocess. `make test-spice` installs ngspice and runs this target alone.
+        .testTarget(name: "CrossbarCircuitTests", dependencies: ["Crossbar", "DeviceModel"]),
         .testTarget(name: "PeripheralsTests", dependencies: ["Peripherals"]),
         .testTarget(name: "AcceleratorTests", dependencies: ["Accelerator", "ModelImport"]),
         .testTarget(name: "ModelImportTests", dependencies: ["ModelImport"]),
