@@ -70,6 +70,12 @@ final class SparseCholesky {
     private let common: UnsafeMutablePointer<cholmod_common>
     private let pattern: SparseUpperTriangle
     private var factor: UnsafeMutablePointer<cholmod_factor>?
+    // The dense matrices that `solve` keeps between calls: B, X, and CHOLMOD's workspaces
+    // Y and E. They are separate properties because solve2 takes them all inout at once.
+    private var rightHandSides: UnsafeMutablePointer<cholmod_dense>?
+    private var solution: UnsafeMutablePointer<cholmod_dense>?
+    private var workspaceY: UnsafeMutablePointer<cholmod_dense>?
+    private var workspaceE: UnsafeMutablePointer<cholmod_dense>?
 
     /// Analyzes the pattern of `matrix`, whose values are not used yet.
     ///
@@ -99,6 +105,7 @@ final class SparseCholesky {
     }
 
     deinit {
+        freeWorkspace()
         if factor != nil { cholmod_l_free_factor(&factor, common) }
         cholmod_l_finish(common)
         common.deallocate()
@@ -119,23 +126,38 @@ final class SparseCholesky {
         }
     }
 
-    /// Solves A X = B for a dense B of `dimension` rows and `count` columns, column-major.
+    /// Solves A X = B for a dense B of `dimension` rows and `count` columns. `fill` writes
+    /// B, column-major and zeroed beforehand, and `read` reads X in the same layout.
     ///
-    /// - Returns: X, column-major, the same shape as B.
+    /// B, X and CHOLMOD's workspaces are kept between calls with the same `count`, so a
+    /// tile solved in several blocks allocates and zeroes those pages once.
+    ///
     /// - Throws: `CHOLMODError` when allocation or the solve fails.
-    func solve(columnMajor rightHandSides: [Double], count: Int) throws(CHOLMODError) -> [Double] {
-        precondition(rightHandSides.count == dimension * count, "B must hold \(dimension) x \(count) values")
-        var b = cholmod_l_allocate_dense(dimension, count, dimension, Int32(CHOLMOD_REAL), common)
-        defer { cholmod_l_free_dense(&b, common) }
-        guard let bMatrix = b else { throw failure("cholmod_l_allocate_dense") }
-        let bValues = bMatrix.pointee.x.assumingMemoryBound(to: Double.self)
-        rightHandSides.withUnsafeBufferPointer { bValues.update(from: $0.baseAddress!, count: $0.count) }
+    func solve(count: Int, fill: (UnsafeMutableBufferPointer<Double>) -> Void,
+               read: (UnsafeBufferPointer<Double>) -> Void) throws(CHOLMODError) {
+        if let b = rightHandSides, b.pointee.ncol != count { freeWorkspace() }
+        if rightHandSides == nil {
+            rightHandSides = cholmod_l_allocate_dense(dimension, count, dimension, Int32(CHOLMOD_REAL), common)
+        }
+        guard let b = rightHandSides else { throw failure("cholmod_l_allocate_dense") }
+        let bValues = UnsafeMutableBufferPointer(start: b.pointee.x.assumingMemoryBound(to: Double.self),
+                                                 count: dimension * count)
+        bValues.update(repeating: 0)
+        fill(bValues)
 
-        var x = cholmod_l_solve(Int32(CHOLMOD_A), factor, bMatrix, common)
-        defer { cholmod_l_free_dense(&x, common) }
-        guard let xMatrix = x else { throw failure("cholmod_l_solve") }
-        let xValues = xMatrix.pointee.x.assumingMemoryBound(to: Double.self)
-        return Array(UnsafeBufferPointer(start: xValues, count: dimension * count))
+        // cholmod_l_solve2 reuses X, Y and E when they already have the right shape.
+        guard cholmod_l_solve2(Int32(CHOLMOD_A), factor, b, nil, &solution, nil, &workspaceY, &workspaceE,
+                               common) != 0, let x = solution else {
+            throw failure("cholmod_l_solve2")
+        }
+        read(UnsafeBufferPointer(start: x.pointee.x.assumingMemoryBound(to: Double.self), count: dimension * count))
+    }
+
+    private func freeWorkspace() {
+        cholmod_l_free_dense(&rightHandSides, common)
+        cholmod_l_free_dense(&solution, common)
+        cholmod_l_free_dense(&workspaceY, common)
+        cholmod_l_free_dense(&workspaceE, common)
     }
 
     /// Runs `body` on a CHOLMOD compressed-column copy of `matrix` (stype 1: upper triangle).

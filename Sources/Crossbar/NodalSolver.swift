@@ -171,9 +171,9 @@ struct ArraySolution {
 }
 
 extension TileNetwork {
-    /// Right-hand sides solved per CHOLMOD call, which bounds the dense work arrays to
-    /// `unknownCount * 64` values.
-    static let rightHandSideBlock = 64
+    /// The maximum number of right-hand sides per CHOLMOD call, which bounds each dense
+    /// work array to `unknownCount * 64` values.
+    static let maximumRightHandSideBlock = 64
 
     /// Solves each array in `arrays` (row-major conductances in siemens) on this network.
     /// The symbolic analysis is shared, and each array gets its own numeric factorization.
@@ -198,6 +198,11 @@ extension TileNetwork {
     /// A^-1 B (one solve per input) or A^-1 C (one solve per column), so the smaller side
     /// is solved. One more right-hand side, B times a vector of ones, gives the node
     /// voltages with every input at 1 V for the far-corner error.
+    ///
+    /// NOTE: the dense solves take most of the time, about 0.5 s of CPU for both arrays of a
+    /// 128 x 128 tile (see `reram-emu crossbar bench`). B and C are very sparse, so
+    /// M = (L^-1 P B)^T (L^-1 P C) with sparse forward solves (cholmod_l_solve2 with Bset)
+    /// should be much cheaper. That is not implemented yet.
     private func solve(_ system: NodalSystem, with cholesky: SparseCholesky) throws(CHOLMODError) -> ArraySolution {
         let n = unknownCount
         let byInput = rows <= columns
@@ -208,25 +213,30 @@ extension TileNetwork {
         let allInputs = system.injections.flatMap { $0 }
         let sides = solved + [allInputs]
         var allInputsVoltages = [Double]()
-        for start in stride(from: 0, to: sides.count, by: Self.rightHandSideBlock) {
-            let block = start..<min(start + Self.rightHandSideBlock, sides.count)
-            var rightHandSides = [Double](repeating: 0, count: n * block.count)
-            for (offset, side) in sides[block].enumerated() {
-                for entry in side { rightHandSides[offset * n + entry.node] += entry.siemens }
-            }
-            let x = try cholesky.solve(columnMajor: rightHandSides, count: block.count)
-            for (offset, index) in block.enumerated() {
-                let column = x[(offset * n)..<((offset + 1) * n)]
-                guard index < solved.count else {
-                    allInputsVoltages = Array(column)
-                    continue
+        // Equal blocks, so that the solver's work arrays keep their shape between calls.
+        let blockCount = (sides.count + Self.maximumRightHandSideBlock - 1) / Self.maximumRightHandSideBlock
+        let blockSize = (sides.count + blockCount - 1) / blockCount
+        for start in stride(from: 0, to: sides.count, by: blockSize) {
+            let block = start..<min(start + blockSize, sides.count)
+            try cholesky.solve(count: block.count) { rightHandSides in
+                for (offset, side) in sides[block].enumerated() {
+                    for entry in side { rightHandSides[offset * n + entry.node] += entry.siemens }
                 }
-                // x = A^-1 (column `index` of the solved side); dot it with every column
-                // of the other side.
-                for (other, entries) in applied.enumerated() {
-                    let current = entries.reduce(0.0) { $0 + $1.siemens * column[column.startIndex + $1.node] }
-                    let (i, j) = byInput ? (index, other) : (other, index)
-                    effective[i * columns + j] += current
+            } read: { x in
+                for (offset, index) in block.enumerated() {
+                    let column = UnsafeBufferPointer(rebasing: x[(offset * n)..<((offset + 1) * n)])
+                    guard index < solved.count else {
+                        allInputsVoltages = Array(column)
+                        continue
+                    }
+                    // column = A^-1 (column `index` of the solved side). Its dot product with
+                    // every column of the other side is one entry of M.
+                    for (other, entries) in applied.enumerated() {
+                        var current = 0.0
+                        for entry in entries { current += entry.siemens * column[entry.node] }
+                        let (i, j) = byInput ? (index, other) : (other, index)
+                        effective[i * columns + j] += current
+                    }
                 }
             }
         }
