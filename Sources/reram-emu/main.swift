@@ -8,6 +8,7 @@ usage: reram-emu COMMAND [options]
 commands:
   run CONFIG     run a Monte Carlo study (reram-emu run --help for options)
   bench          time fixed workloads against the machine (reram-emu bench --help)
+  crossbar       write a tile's SPICE netlist or time its IR-drop solve (reram-emu crossbar --help)
   version        print the version
 
 Example: reram-emu run configs/mnist-mlp.json
@@ -25,6 +26,7 @@ func main() -> Int32 {
         switch command {
         case "run": try RunCommand.run(arguments)
         case "bench": try BenchCommand.run(arguments)
+        case "crossbar": try CrossbarCommand.run(arguments)
         case "version", "--version": print("reram-emu \(reramEmuVersion)")
         case "help", "--help", "-h": print(usage)
         default: throw UsageError(description: "unknown command '\(command)'\n\n\(usage)")
