@@ -43,8 +43,9 @@ extension CrossbarArray {
     /// - Throws: `WireResistanceError.invalidResistance` for a negative or non-finite
     ///   resistance, `.invalidConductance` for a negative or non-finite cell, and
     ///   `.solverFailed` when CHOLMOD fails.
-    /// - Complexity: for a 128 x 128 tile, on the order of 0.1 s and 100 MB of transient
-    ///   memory on one core. `reram-emu crossbar bench` measures it.
+    /// - Complexity: two sparse Cholesky factorizations of 2 * rows * columns unknowns and
+    ///   min(rows, columns) + 1 solves with each. For a 128 x 128 tile that was about 0.5 s of
+    ///   CPU on one core of a shared 2-core machine, as `reram-emu crossbar bench` measures.
     public func solvingWireResistance(_ wires: WireResistance) throws(WireResistanceError) -> WireResistanceSolution {
         try wires.validate()
         guard !wires.isIdeal else {
