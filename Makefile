@@ -1,11 +1,12 @@
 # Quick start: `make run` runs the default MNIST study, `make test` runs the tests.
-# Both install missing Debian packages first.
+# Both install missing Debian packages first. `make test-spice` checks the wire-resistance
+# solver against ngspice, which only that target installs.
 
 SWIFT ?= swift
 CONFIG ?= configs/mnist-mlp.json
 BINARY := .build/release/reram-emu
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test test-spice bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -18,7 +19,12 @@ run: build
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --skip CrossbarCircuitTests
+
+test-spice:
+	@scripts/install-deps.sh ngspice
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --filter CrossbarCircuitTests
 
 bench: build
 	$(BINARY) bench

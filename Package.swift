@@ -1,9 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers, lowest first: the C wrappers (CGSL, CBLAS, CZlib), DeviceModel, Crossbar,
-// Peripherals, Accelerator, ModelImport, then the reram-emu command. Each target
-// depends only on targets below it.
+// Layers, lowest first: the C wrappers (CGSL, CBLAS, CZlib, CSuiteSparse), DeviceModel,
+// Crossbar, Peripherals, Accelerator, ModelImport, then the reram-emu command. Each
+// target depends only on targets below it.
 let package = Package(
     name: "reram-emu",
     products: [
@@ -18,8 +18,10 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "libgsl-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSuiteSparse", path: "Sources/CSuiteSparse",
+                       providers: [.apt(["libsuitesparse-dev"])]),
         .target(name: "DeviceModel", dependencies: ["CGSL"]),
-        .target(name: "Crossbar", dependencies: ["DeviceModel", "CBLAS"]),
+        .target(name: "Crossbar", dependencies: ["DeviceModel", "CBLAS", "CSuiteSparse"]),
         .target(name: "Peripherals", dependencies: ["DeviceModel"]),
         .target(name: "Accelerator",
                 dependencies: ["DeviceModel", "Crossbar", "Peripherals", "CBLAS", "CGSL"]),
@@ -28,6 +30,8 @@ let package = Package(
                           dependencies: ["Accelerator", "ModelImport", "CBLAS"]),
         .testTarget(name: "DeviceModelTests", dependencies: ["DeviceModel"]),
         .testTarget(name: "CrossbarTests", dependencies: ["Crossbar"]),
+        // Runs ngspice as a subprocess. `make test-spice` installs ngspice and runs this target alone.
+        .testTarget(name: "CrossbarCircuitTests", dependencies: ["Crossbar", "DeviceModel"]),
         .testTarget(name: "PeripheralsTests", dependencies: ["Peripherals"]),
         .testTarget(name: "AcceleratorTests", dependencies: ["Accelerator", "ModelImport"]),
         .testTarget(name: "ModelImportTests", dependencies: ["ModelImport"]),

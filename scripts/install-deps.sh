@@ -4,7 +4,7 @@
 # Usage: scripts/install-deps.sh [extra packages...]
 set -euo pipefail
 
-packages=(libgsl-dev libopenblas-dev zlib1g-dev pkg-config gnuplot-nox "$@")
+packages=(libgsl-dev libopenblas-dev libsuitesparse-dev zlib1g-dev pkg-config gnuplot-nox "$@")
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
