@@ -94,7 +94,7 @@ extension NetworkLowering {
         let norm = BatchNormalization(name: node.displayName, gamma: parameters[0].floatValues,
                                       beta: parameters[1].floatValues, mean: parameters[2].floatValues,
                                       variance: parameters[3].floatValues, epsilon: epsilon)
-        guard lastLayerFoldable, let matrix = operations.last?.weightMatrix, matrix.columns == channels else {
+        guard foldsBatchNormalization, lastLayerFoldable, let matrix = operations.last?.weightMatrix, matrix.columns == channels else {
             append(.batchNormalization(norm))
             return
         }

@@ -24,13 +24,17 @@ public struct NetworkLowering {
     /// True while the last operation is a weight layer nothing else has read yet, so a
     /// following bias Add or batch normalization can be folded into it.
     var lastLayerFoldable = false
+    /// Folds a batch normalization into the layer before it; off only to check the folding.
+    var foldsBatchNormalization = true
 
     /// Lowers `model`, read from the file `source`.
     ///
     /// - Throws: `ONNXError` naming the node and operator for anything unsupported, and the
     ///   tensor for non-finite weights.
-    public static func lower(_ model: ONNXModel, source: String, name: String) throws -> Network {
+    public static func lower(_ model: ONNXModel, source: String, name: String,
+                             foldBatchNormalization: Bool = true) throws -> Network {
         var lowering = try NetworkLowering(model.graph, source: source)
+        lowering.foldsBatchNormalization = foldBatchNormalization
         let inputShape = lowering.shape
         for node in model.graph.nodes {
             try lowering.lower(node)
