@@ -19,6 +19,8 @@ enum BenchCommand {
       --threads N    worker threads for the parallel runs (default: all cores)
       --trials N     trials per timed run (default: 8)
       --workload W   mnist, cifar10 or all (default: all)
+      --peers FILE   peer timings from scripts/peers/aihwkit_bench.py
+                     (default: results/peers/aihwkit.json, skipped when absent)
     """
 
     struct Workload {
@@ -33,7 +35,7 @@ enum BenchCommand {
     ]
 
     static func run(_ arguments: [String]) throws {
-        let options = try ParsedArguments(arguments, valueOptions: ["--threads", "--trials", "--workload"],
+        let options = try ParsedArguments(arguments, valueOptions: ["--threads", "--trials", "--workload", "--peers"],
                                           flagOptions: ["--help"])
         if options.has("--help") {
             print(usage)
@@ -48,13 +50,15 @@ enum BenchCommand {
         let machine = MachineRate.measure(threads: threads)
         print(String(format: "machine: OpenBLAS core %@, sgemm 1024^3: %.1f GFLOP/s on 1 thread, %.1f GFLOP/s on %d threads",
                      BLAS.coreName, machine.singleThread, machine.allThreads, threads))
+        var measured: [String: TrialSeconds] = [:]
         for workload in workloads where selected == "all" || selected == workload.name {
             guard FileManager.default.fileExists(atPath: workload.config) else {
                 print("\(workload.name): skipped, \(workload.config) not found (run from the repository root)")
                 continue
             }
-            try bench(workload, threads: threads, trials: trials, machine: machine)
+            measured[workload.name] = try bench(workload, threads: threads, trials: trials, machine: machine)
         }
+        try PeerComparison.print(measured, peersFile: options.value("--peers") ?? PeerComparison.defaultFile)
         let wires = WireResistance(wordLineSegmentOhms: 2, bitLineSegmentOhms: 2, driverOhms: 100, senseOhms: 100)
         let irDrop = try WireResistanceBench.measure(rows: 128, columns: 128, wires: wires, repetitions: 3)
         print(String(format: "\nIR drop: effective matrix M of a 128 x 128 tile (both arrays, 2 ohm segments): %.3f s best of 3, far-corner error %.2f %%",

@@ -5,7 +5,10 @@ import Foundation
 import Peripherals
 
 extension BenchCommand {
-    static func bench(_ workload: Workload, threads: Int, trials: Int, machine: MachineRate) throws {
+    /// Seconds per trial measured for a workload, by thread count.
+    typealias TrialSeconds = [Int: Double]
+
+    static func bench(_ workload: Workload, threads: Int, trials: Int, machine: MachineRate) throws -> TrialSeconds {
         let configURL = URL(fileURLWithPath: workload.config)
         let config = try StudyLoader.readConfig(configURL)
         let inputs = try StudyLoader.load(config, configURL: configURL, dataDirectory: nil, limit: workload.images, log: { _ in })
@@ -38,6 +41,7 @@ extension BenchCommand {
                      Double(trials) / parallelSeconds, Double(trials * images) / parallelSeconds, singleSeconds / parallelSeconds))
         print("  results with 1 and \(threads) threads identical: \(single?.accuracies == parallel?.accuracies ? "yes" : "NO")")
         print(String(format: "  mean accuracy: %.2f %%", (single?.statistics.mean ?? 0) * 100))
+        return [1: trialSeconds, threads: parallelSeconds / Double(trials)]
     }
 
     static func time(_ body: () throws -> Void) rethrows -> Double {
