@@ -48,7 +48,7 @@ extension NetworkLowering {
         }
     }
 
-    /// A bias Add right after a dense or convolution layer joins that layer's bias.
+    /// Adds a constant bias `Add` right after a dense or convolution layer to that layer's bias.
     mutating func lowerAdd(_ node: ONNXNode) throws {
         guard lastLayerFoldable, let other = constants[node.inputs[1]],
               let last = operations.last, let matrix = last.weightMatrix

@@ -2,9 +2,9 @@ import Accelerator
 import Foundation
 
 /// Turns an ONNX graph into the chain of operations the emulator runs. Dense and
-/// convolution layers become weight matrices for the crossbar; a batch normalization right
-/// after one of them is folded into its weights and bias, as an accelerator programs it;
-/// a bias `Add` after `MatMul` or `Conv` joins that layer's bias.
+/// convolution layers become weight matrices for the crossbar. A batch normalization right
+/// after one of them is folded into its weights and bias, as an accelerator programs it,
+/// and a bias `Add` after `MatMul` or `Conv` joins that layer's bias.
 public struct NetworkLowering {
     /// The operators the lowering accepts, in the default ONNX domain.
     public static let supportedOperators = [
@@ -126,7 +126,7 @@ public struct NetworkLowering {
         return ONNXError("\(source): \(label(node)) uses operator \(node.opType)\(domain), which reram-emu does not support; supported operators: \(Self.supportedOperators.joined(separator: ", ")); export the network without it")
     }
 
-    /// The constant tensor named `name`, checked to be finite float data.
+    /// Returns the constant tensor named `name` after checking that it holds finite float data.
     func constantFloats(_ name: String, of node: ONNXNode, role: String) throws -> ONNXTensor {
         guard let tensor = constants[name] else {
             throw ONNXError("\(source): \(label(node)) takes its \(role) from '\(name)', which is not an initializer or constant; only constant weights can be programmed")
