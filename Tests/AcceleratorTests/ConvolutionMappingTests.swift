@@ -162,3 +162,18 @@ enum ConvolutionFixture {
         }
     }
 }
+
+@Suite struct NonFiniteWeightTests {
+    @Test(arguments: [Float.nan, .infinity])
+    func nonFiniteWeightRejectedWithTensorName(_ bad: Float) throws {
+        var weights = ConvolutionFixture.random(4 * 3 * 9, seed: 1)
+        weights[17] = bad
+        let model = ConvolutionFixture.graph(ConvolutionCase(label: "bad"), weights: weights, bias: [0, 0, 0, 0])
+        #expect {
+            try NetworkLowering.lower(model, source: "bad.onnx", name: "bad")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("bad.onnx") && text.contains("tensor 'w'") && text.contains("element 17")
+        }
+    }
+}
