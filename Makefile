@@ -1,12 +1,13 @@
 # Quick start: `make run` runs the default MNIST study, `make test` runs the tests.
 # Both install missing Debian packages first. `make test-spice` checks the wire-resistance
-# solver against ngspice, which only that target installs.
+# solver against ngspice, which only that target installs. `make test-slurm` runs a study
+# through the Slurm scripts in scripts/slurm/ on a single-node Slurm it starts (needs root).
 
 SWIFT ?= swift
 CONFIG ?= configs/mnist-mlp.json
 BINARY := .build/release/reram-emu
 
-.PHONY: deps build run test test-spice bench clean
+.PHONY: deps build run test test-spice test-slurm bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -25,6 +26,9 @@ test-spice:
 	@scripts/install-deps.sh ngspice
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --filter CrossbarCircuitTests
+
+test-slurm: deps
+	SWIFT=$(SWIFT) scripts/slurm/test-local-cluster.sh
 
 bench: build
 	$(BINARY) bench
