@@ -90,6 +90,14 @@ public enum SeedSequence {
     }
 }
 
+/// The standard normal distribution from GSL.
+public enum StandardNormal {
+    /// Returns P(Z <= z) for Z ~ N(0, 1).
+    public static func cumulativeProbability(_ z: Double) -> Double {
+        gsl_cdf_ugaussian_P(z)
+    }
+}
+
 /// Quantiles of Student's t distribution, used for confidence intervals of trial means.
 public enum StudentT {
     /// Returns t such that P(T <= t) = `probability` for `degreesOfFreedom` > 0.
