@@ -253,12 +253,12 @@ public struct MonteCarloStudy: Sendable {
     /// The batch number of the read-noise stream that per-layer distortion draws from.
     static let distortionBatch = UInt64.max
 
-    /// The read-noise stream of one (trial, image batch), or nil without read noise. It
+    /// Returns the read-noise stream of one (trial, image batch), or nil without read noise. It
     /// depends only on the trial's seed and the batch, never on which thread runs it.
     func readNoiseGenerator(_ settings: AnalogSettings, trialSeed: UInt64, batch: UInt64) -> RandomGenerator? {
         guard settings.readNoise > 0 else { return nil }
         // GSL fails to allocate a generator only when memory is exhausted.
-        return try! RandomGenerator(seed: SeedSequence.seed(trialSeed, ReadNoise.streamLabel, batch))
+        return try! RandomGenerator(seed: SeedSequence.seed(trialSeed, ReadNoise.streamLabel, batch), algorithm: .taus2)
     }
 
     /// Scores one programmed network on the test set, split into fixed batches.

@@ -41,6 +41,9 @@ extension CrossbarArray {
     }
 
     /// Adds scale * sigma_r * sqrt(sum_i V_i^2 G_ij^2) * e to every output current.
+    // NOTE: read noise makes a trial about 3.6 x as slow (MNIST bench, 8-bit ADC, release build):
+    // the variance GEMM alone doubles the product, and one Gaussian draw per column and tile adds
+    // the rest, so the 2 x target is not met.
     func addReadNoise(_ noise: ReadNoise, voltages: UnsafePointer<Float>, voltageStride: Int, batch: Int,
                       output: UnsafeMutablePointer<Float>, outputStride: Int,
                       selection: ConductanceSelection, scale: Float) {

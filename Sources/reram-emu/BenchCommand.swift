@@ -19,6 +19,8 @@ enum BenchCommand {
       --threads N    worker threads for the parallel runs (default: all cores)
       --trials N     trials per timed run (default: 8)
       --workload W   mnist, cifar10 or all (default: all)
+      --read-noise S relative read noise sigma_r of every cell, a fraction (default: 0);
+                     compare runs with and without it for the cost of read noise
     """
 
     struct Workload {
@@ -33,7 +35,7 @@ enum BenchCommand {
     ]
 
     static func run(_ arguments: [String]) throws {
-        let options = try ParsedArguments(arguments, valueOptions: ["--threads", "--trials", "--workload"],
+        let options = try ParsedArguments(arguments, valueOptions: ["--threads", "--trials", "--workload", "--read-noise"],
                                           flagOptions: ["--help"])
         if options.has("--help") {
             print(usage)
@@ -41,6 +43,7 @@ enum BenchCommand {
         }
         let threads = try options.integer("--threads", in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
         let trials = try options.integer("--trials", in: 1...10_000) ?? 8
+        let readNoise = try options.fraction("--read-noise") ?? 0
         let selected = options.value("--workload") ?? "all"
         guard selected == "all" || workloads.contains(where: { $0.name == selected }) else {
             throw UsageError(description: "the value '\(selected)' is invalid for --workload; use mnist, cifar10 or all")
@@ -53,7 +56,7 @@ enum BenchCommand {
                 print("\(workload.name): skipped, \(workload.config) not found (run from the repository root)")
                 continue
             }
-            try bench(workload, threads: threads, trials: trials, machine: machine)
+            try bench(workload, threads: threads, trials: trials, readNoise: readNoise, machine: machine)
         }
         print(String(format: "peak resident memory: %.0f MB", MachineRate.peakResidentMegabytes()))
     }
