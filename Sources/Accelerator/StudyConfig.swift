@@ -51,7 +51,7 @@ public struct StudyConfig: Codable, Sendable {
     }
 
     /// Decodes and validates a config from JSON bytes. A device preset is loaded into the
-    /// config first, so the config holds the preset's values and records its name; grid
+    /// config first, so the config contains the preset's values and records its name; grid
     /// axes the file leaves out take the device's own values.
     ///
     /// - Parameter presetLoader: returns the JSON bytes of the preset with the given name
