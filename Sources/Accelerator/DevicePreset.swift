@@ -36,7 +36,7 @@ extension DeviceConfig {
             throw inPreset(error)
         }
         if device.preset != nil || device.presetName != nil {
-            throw ConfigError(key: "device.preset", message: "preset '\(name)' names a preset itself; a preset file holds device values only")
+            throw ConfigError(key: "device.preset", message: "names a preset itself, but a preset file contains device values only (device preset '\(name)')")
         }
         do {
             try device.validate()
