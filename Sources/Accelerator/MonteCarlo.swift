@@ -221,9 +221,10 @@ public struct MonteCarloStudy: Sendable {
         return all.map { $0! }
     }
 
-    /// Fills in calibrated ADC ranges: the tiles are programmed without variation, the
-    /// calibration images run through them with an ideal ADC, and each layer's range is the
-    /// requested percentile of the current magnitudes its tiles produced.
+    /// Fills in calibrated ADC ranges: the tiles are programmed without variation, read
+    /// noise, faults or drift, the calibration images run through them with an ideal ADC,
+    /// and each layer's range is the requested percentile of the current magnitudes its
+    /// tiles produced.
     public func calibrated(_ settings: AnalogSettings) throws -> AnalogSettings {
         guard case .calibrated(let percentile) = settings.adcRange else { return settings }
         var ideal = settings

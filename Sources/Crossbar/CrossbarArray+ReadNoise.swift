@@ -31,7 +31,10 @@ public struct ReadNoise {
 }
 
 extension CrossbarArray {
-    /// The same tile with its squared conductances stored, as read noise needs.
+    /// Returns the same tile with its squared conductances stored, as read noise needs.
+    // NOTE: the effective tile of `solvingWireResistance` has no squared conductances, and the
+    // squares of its effective conductances are not the cells' own, so read noise with IR drop
+    // is not modeled.
     public func preparingReadNoise() -> CrossbarArray {
         var copy = self
         let plus = plusSiemens.map { $0 * $0 }

@@ -86,7 +86,8 @@ struct PointRecord: Codable {
     /// Per weight layer: SQNR in dB and NMSE against the float network, averaged over trials.
     var layers: [LayerDistortionSummary]
     /// The read time after programming in seconds, for a device with drift.
-    // NOTE: results.csv has no read-time or stuck-cell columns yet; only results.json records them.
+    // NOTE: results.csv, the plots and report.html do not show read times or stuck cells yet, so
+    // points that differ only in read time overlap in the plots; results.json records both.
     var readTimeSeconds: Double?
     /// Cells stuck at Gmin and at Gmax, summed over the point's trials; nil without faults.
     var stuckOffCells: Int?
