@@ -1,4 +1,5 @@
 import Crossbar
+import DeviceModel
 import Peripherals
 
 /// Clip counts gathered while an engine runs, per operation index.
@@ -41,12 +42,19 @@ public struct AnalogEngine: MatrixEngine {
     public let statistics: ConverterStatistics
     /// When set, every tile's currents are recorded before conversion.
     public let recorder: CurrentRecorder?
+    /// Read noise of every product, when the settings have read noise.
+    private let readNoise: ReadNoise?
 
+    /// - Parameter readNoiseGenerator: the stream read noise draws from; used only when
+    ///   the programmed settings have read noise, and then required.
     public init(programmed: ProgrammedNetwork, statistics: ConverterStatistics = ConverterStatistics(),
-                recorder: CurrentRecorder? = nil) {
+                recorder: CurrentRecorder? = nil, readNoiseGenerator: RandomGenerator? = nil) {
         self.programmed = programmed
         self.statistics = statistics
         self.recorder = recorder
+        let sigma = programmed.settings.readNoise
+        precondition(sigma == 0 || readNoiseGenerator != nil, "settings with read noise need a readNoiseGenerator")
+        readNoise = sigma > 0 ? ReadNoise(relativeSigma: Float(sigma), generator: readNoiseGenerator!) : nil
     }
 
     public func multiply(operationIndex: Int, matrix: WeightMatrix, input: UnsafePointer<Float>,
@@ -91,13 +99,13 @@ public struct AnalogEngine: MatrixEngine {
                     // An ideal ADC passes currents through, so the GEMM scales and accumulates.
                     tile.columnCurrents(voltages: voltages + rows.lowerBound, voltageStride: mapping.matrixRows,
                                         batch: rowCount, output: target, outputStride: mapping.matrixColumns,
-                                        scale: scale, accumulate: true)
+                                        scale: scale, accumulate: true, readNoise: readNoise)
                     continue
                 }
                 for (selection, signedScale) in selections {
                     tile.columnCurrents(voltages: voltages + rows.lowerBound, voltageStride: mapping.matrixRows,
                                         batch: rowCount, output: scratch, outputStride: columns.count,
-                                        selection: selection)
+                                        selection: selection, readNoise: readNoise)
                     recorder?.record(operationIndex: mapping.operationIndex, scratch, count: rowCount * columns.count)
                     for b in 0..<rowCount {
                         clips += settings.adc.convertAndAccumulate(

@@ -33,6 +33,15 @@ public struct AnalogSettings: Sendable {
     public var adc: ADC
     public var adcRange: ADCRangeMode
     public var adcConversion: ADCConversion
+    /// Stuck-at faults drawn when the tiles are programmed.
+    public var faults: StuckAtFaults = .none
+    /// Conductance drift from programming to the read time; nil for none.
+    public var drift: ConductanceDrift?
+    /// t, the time after programming at which the tiles are read, in seconds; only
+    /// drift uses it.
+    public var readTimeSeconds = 1.0
+    /// sigma_r, the relative read noise of every cell on every read; 0 for none.
+    public var readNoise = 0.0
     /// I_fs per weight layer (by operation index), in amperes, for `.calibrated` ranges;
     /// filled by `MonteCarloStudy` before a point runs.
     public var calibratedFullScaleAmperes: [Int: Float] = [:]
@@ -51,6 +60,15 @@ public struct AnalogSettings: Sendable {
     }
 
     public var readVoltageVolts: Float { dac.readVoltageVolts }
+
+    /// How each cell of this point is programmed.
+    public var cellProgramming: CellProgramming {
+        CellProgramming(window: window, variation: variation, faults: faults, drift: drift,
+                        readTimeSeconds: readTimeSeconds)
+    }
+
+    /// True when two trials can differ: programming draws random numbers or reads are noisy.
+    public var isRandom: Bool { cellProgramming.isRandom || readNoise > 0 }
 
     /// The ADC full scale of a tile of layer `operationIndex` with `rowsUsed` driven rows,
     /// in amperes.

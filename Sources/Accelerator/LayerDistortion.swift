@@ -1,3 +1,4 @@
+import DeviceModel
 import Foundation
 
 /// The distortion of one weight layer's outputs (after the bias) against the float
@@ -33,7 +34,7 @@ public struct LayerDistortion: Codable, Hashable, Sendable {
 extension MonteCarloStudy {
     /// Compares every weight layer's outputs on the first `distortionImages` test images
     /// with the float network's.
-    func measureDistortion(_ programmed: ProgrammedNetwork) -> [LayerDistortion] {
+    func measureDistortion(_ programmed: ProgrammedNetwork, readNoiseGenerator: RandomGenerator?) -> [LayerDistortion] {
         guard distortionImages > 0 else { return [] }
         let input = testSet.batch(0..<min(distortionImages, testSet.count))
         let weightLayers = Set(network.weightLayerIndices)
@@ -42,7 +43,7 @@ extension MonteCarloStudy {
             if weightLayers.contains(index) { reference[index] = output.values }
         }
         var distortions: [LayerDistortion] = []
-        _ = network.forward(input, engine: AnalogEngine(programmed: programmed)) { index, output in
+        _ = network.forward(input, engine: AnalogEngine(programmed: programmed, readNoiseGenerator: readNoiseGenerator)) { index, output in
             guard let expected = reference[index] else { return }
             var signal = 0.0
             var error = 0.0

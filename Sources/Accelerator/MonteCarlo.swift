@@ -15,10 +15,18 @@ public struct GridPoint: Hashable, Sendable {
     public var dacResolution: ConverterResolution
     public var adcResolution: ConverterResolution
     public var adcRange: ADCConfig.Range
+    /// t, the read time after programming in seconds, when the device drifts.
+    public var readTimeSeconds: Double?
+    /// True when read noise, stuck-at faults or a spread of drift exponents make trials
+    /// differ even without programming variation.
+    public var hasDeviceNoise = false
 
     public init(index: Int, levels: LevelCount, variation: Double, dynamicRange: Double,
                 tile: TileShape = TileShape(rows: 128, columns: 128), dacResolution: ConverterResolution = .ideal,
-                adcResolution: ConverterResolution = .ideal, adcRange: ADCConfig.Range = .worstCase) {
+                adcResolution: ConverterResolution = .ideal, adcRange: ADCConfig.Range = .worstCase,
+                readTimeSeconds: Double? = nil, hasDeviceNoise: Bool = false) {
+        self.readTimeSeconds = readTimeSeconds
+        self.hasDeviceNoise = hasDeviceNoise
         self.index = index
         self.levels = levels
         self.variation = variation
@@ -76,6 +84,11 @@ public struct AdaptiveTrials: Sendable, Codable, Hashable {
     }
 }
 
+extension GridPoint {
+    /// True when two trials of the point can differ.
+    public var isRandom: Bool { variation > 0 || hasDeviceNoise }
+}
+
 /// A Monte Carlo study: for every grid point, T trials that each program the network
 /// with fresh variation and score it on the whole test set. A trial's random stream is
 /// seeded from (seed, point index, trial index) only, every work unit runs OpenBLAS on
@@ -117,7 +130,7 @@ public struct MonteCarloStudy: Sendable {
     /// The trials a point starts with: one when nothing is random, else the adaptive
     /// minimum or `trials`.
     public static func plannedTrials(for point: GridPoint, trials: Int, adaptive: AdaptiveTrials?) -> Int {
-        point.variation == 0 ? 1 : adaptive?.minimum ?? trials
+        !point.isRandom ? 1 : adaptive?.minimum ?? trials
     }
 
     /// The float network's accuracy on the test set.
@@ -154,7 +167,7 @@ public struct MonteCarloStudy: Sendable {
                                             shouldStop: shouldStop, finished: { trialFinished?($0, total) })
             else { return nil }
             records += round
-            guard let adaptive, point.variation > 0 else { break }
+            guard let adaptive, point.isRandom else { break }
             if let reason = adaptive.stop(after: PointResult(point: point, records: records, testImages: testSet.count).statistics) {
                 stop = reason
                 break
@@ -178,16 +191,23 @@ public struct MonteCarloStudy: Sendable {
         BLAS.setThreadCount(1)
         let records = Shared([TrialRecord?](repeating: nil, count: trials.count))
         let done = Shared(0)
-        let generators = try trials.map { trial in
-            try RandomGenerator(seed: SeedSequence.seed(seed, UInt64(point.index), UInt64(trial)))
+        let trialSeeds = trials.map { SeedSequence.seed(seed, UInt64(point.index), UInt64($0)) }
+        let streams = try trialSeeds.map { trialSeed in
+            try ProgrammingStreams(programming: try RandomGenerator(seed: trialSeed), trialSeed: trialSeed,
+                                   cells: settings.cellProgramming)
         }
         let runTrial: (Int, Int) -> Void = { offset, batchThreads in
             guard !shouldStop() else { return }
             let programmed = ProgrammedNetwork.program(network, settings: settings, inputFullScale: inputFullScale,
-                                                       generator: generators[offset])
-            var record = evaluate(programmed, threads: batchThreads)
+                                                       streams: streams[offset])
+            var record = evaluate(programmed, threads: batchThreads, trialSeed: trialSeeds[offset])
             record.trial = trials[offset]
-            record.distortion = measureDistortion(programmed)
+            record.distortion = measureDistortion(programmed, readNoiseGenerator: readNoiseGenerator(
+                settings, trialSeed: trialSeeds[offset], batch: Self.distortionBatch))
+            if !settings.faults.isNone {
+                record.stuckOffCells = programmed.faults.stuckOff
+                record.stuckOnCells = programmed.faults.stuckOn
+            }
             records.update { $0[offset] = record }
             finished(done.update { $0 += 1; return $0 })
         }
@@ -201,15 +221,19 @@ public struct MonteCarloStudy: Sendable {
         return all.map { $0! }
     }
 
-    /// Fills in calibrated ADC ranges: the tiles are programmed without variation, the
-    /// calibration images run through them with an ideal ADC, and each layer's range is the
-    /// requested percentile of the current magnitudes its tiles produced.
+    /// Fills in calibrated ADC ranges: the tiles are programmed without variation, read
+    /// noise, faults or drift, the calibration images run through them with an ideal ADC,
+    /// and each layer's range is the requested percentile of the current magnitudes its
+    /// tiles produced.
     public func calibrated(_ settings: AnalogSettings) throws -> AnalogSettings {
         guard case .calibrated(let percentile) = settings.adcRange else { return settings }
         var ideal = settings
         ideal.variation = try ProgrammingVariation(model: .relative, sigma: 0, window: settings.window)
         ideal.adc = ADC(resolution: .ideal)
         ideal.adcRange = .worstCase
+        ideal.faults = .none
+        ideal.drift = nil
+        ideal.readNoise = 0
         let programmed = ProgrammedNetwork.program(network, settings: ideal, inputFullScale: inputFullScale,
                                                    generator: try RandomGenerator(seed: seed))
         let recorder = CurrentRecorder()
@@ -227,13 +251,26 @@ public struct MonteCarloStudy: Sendable {
         return result
     }
 
+    /// The batch number of the read-noise stream that per-layer distortion draws from.
+    static let distortionBatch = UInt64.max
+
+    /// Returns the read-noise stream of one (trial, image batch), or nil without read noise. It
+    /// depends only on the trial's seed and the batch, never on which thread runs it.
+    func readNoiseGenerator(_ settings: AnalogSettings, trialSeed: UInt64, batch: UInt64) -> RandomGenerator? {
+        guard settings.readNoise > 0 else { return nil }
+        // GSL fails to allocate a generator only when memory is exhausted.
+        return try! RandomGenerator(seed: SeedSequence.seed(trialSeed, ReadNoise.streamLabel, batch), algorithm: .taus2)
+    }
+
     /// Scores one programmed network on the test set, split into fixed batches.
-    func evaluate(_ programmed: ProgrammedNetwork, threads: Int) -> TrialRecord {
+    func evaluate(_ programmed: ProgrammedNetwork, threads: Int, trialSeed: UInt64) -> TrialRecord {
         let ranges = testSet.batchRanges(batchSize: batchSize)
         let perBatch = Shared([TrialRecord?](repeating: nil, count: ranges.count))
         runInParallel(count: ranges.count, threads: threads) { b in
             let statistics = ConverterStatistics()
-            let engine = AnalogEngine(programmed: programmed, statistics: statistics)
+            let engine = AnalogEngine(programmed: programmed, statistics: statistics,
+                                      readNoiseGenerator: readNoiseGenerator(programmed.settings, trialSeed: trialSeed,
+                                                                             batch: UInt64(b)))
             let outcome = TrialRecord(correct: countCorrect(engine: engine, range: ranges[b]),
                                        adcClips: statistics.adcClips.values.reduce(into: ClipCounts()) { $0 += $1 },
                                        dacClips: statistics.dacClips.values.reduce(into: ClipCounts()) { $0 += $1 })
@@ -263,6 +300,10 @@ public struct TrialRecord: Codable, Hashable, Sendable {
     public var adcClips = ClipCounts()
     public var dacClips = ClipCounts()
     public var distortion: [LayerDistortion] = []
+    /// Cells stuck at Gmin or at Gmax in this trial's programming, over all tiles; nil
+    /// when the device has no stuck-at faults.
+    public var stuckOffCells: Int?
+    public var stuckOnCells: Int?
 }
 
 extension PointResult {

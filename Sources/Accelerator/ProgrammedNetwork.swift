@@ -27,42 +27,64 @@ public struct ProgrammedNetwork: Sendable {
     public let settings: AnalogSettings
     /// Programmed layers by operation index.
     public let layers: [Int: ProgrammedLayer]
+    /// Cells stuck at Gmin or Gmax in this programming, over all layers.
+    public var faults = FaultCounts()
 
     /// Programs every weight layer tile by tile, drawing variation from `generator` in a
     /// fixed order (layer, then tile, then row, then column, then G+ before G-).
     ///
     /// - Parameter inputFullScale: x_fs of each weight layer by operation index (see
     ///   `Calibration`); layers missing from it use 1.
+    ///
+    /// - Precondition: `settings` has no stuck-at faults or drift, which draw from streams
+    ///   of their own; use `program(_:settings:inputFullScale:streams:)` for those.
     public static func program(_ network: Network, settings: AnalogSettings,
                                inputFullScale: [Int: Float],
                                generator: RandomGenerator) -> ProgrammedNetwork {
+        precondition(settings.faults.isNone && settings.drift == nil,
+                     "faults and drift need ProgrammingStreams; call program(_:settings:inputFullScale:streams:)")
+        return program(network, settings: settings, inputFullScale: inputFullScale,
+                       streams: ProgrammingStreams(programming: generator))
+    }
+
+    /// Programs every weight layer with the whole cell model. Variation is drawn from
+    /// `streams.programming` in the order given above; faults and drift come from their
+    /// own streams. With read noise on, every tile also keeps its squared conductances.
+    public static func program(_ network: Network, settings: AnalogSettings,
+                               inputFullScale: [Int: Float],
+                               streams: ProgrammingStreams) -> ProgrammedNetwork {
         var layers: [Int: ProgrammedLayer] = [:]
+        var faults = FaultCounts()
         for mapping in TileScheduler.map(network, tile: settings.tile) {
             let matrix = network.operations[mapping.operationIndex].weightMatrix!
             layers[mapping.operationIndex] = programLayer(
                 matrix, mapping: mapping, settings: settings,
-                inputFullScale: inputFullScale[mapping.operationIndex] ?? 1, generator: generator)
+                inputFullScale: inputFullScale[mapping.operationIndex] ?? 1, streams: streams, faults: &faults)
         }
-        return ProgrammedNetwork(settings: settings, layers: layers)
+        var programmed = ProgrammedNetwork(settings: settings, layers: layers)
+        programmed.faults = faults
+        return programmed
     }
 
     private static func programLayer(_ matrix: WeightMatrix, mapping: LayerMapping,
                                      settings: AnalogSettings, inputFullScale: Float,
-                                     generator: RandomGenerator) -> ProgrammedLayer {
+                                     streams: ProgrammingStreams, faults: inout FaultCounts) -> ProgrammedLayer {
         let largest = matrix.maximumMagnitude
         let weightScale = largest > 0 ? largest : 1
         let pairMapping = DifferentialPairMapping(levels: settings.levels, weightScale: weightScale)
         var tiles: [CrossbarArray] = []
         var fullScales: [Float] = []
+        let cells = settings.cellProgramming
         matrix.values.withUnsafeBufferPointer { w in
             for r in 0..<mapping.rowBlocks {
                 let rows = mapping.rowRange(r)
                 for c in 0..<mapping.columnBlocks {
                     let columns = mapping.columnRange(c)
-                    tiles.append(CrossbarArray.program(
+                    let tile = CrossbarArray.program(
                         weights: w.baseAddress! + rows.lowerBound * matrix.columns + columns.lowerBound,
                         weightStride: matrix.columns, rows: rows.count, columns: columns.count,
-                        mapping: pairMapping, variation: settings.variation, generator: generator))
+                        mapping: pairMapping, cells: cells, streams: streams, faults: &faults)
+                    tiles.append(settings.readNoise > 0 ? tile.preparingReadNoise() : tile)
                     fullScales.append(settings.adcFullScaleAmperes(rowsUsed: rows.count, operationIndex: mapping.operationIndex))
                 }
             }

@@ -50,13 +50,30 @@ public struct StudyConfig: Codable, Sendable {
         adaptiveTrials = try c.decodeIfPresent(AdaptiveTrials.self, forKey: .adaptiveTrials)
     }
 
-    /// Decodes and validates a config from JSON bytes.
+    /// Decodes and validates a config from JSON bytes. A device preset is loaded into the
+    /// config first, so the config contains the preset's values and records its name; grid
+    /// axes the file leaves out take the device's own values.
     ///
+    /// - Parameter presetLoader: returns the JSON bytes of the preset with the given name
+    ///   (the CLI reads `configs/devices/NAME.json`); nil rejects configs naming a preset.
     /// - Throws: `ConfigError` naming the first invalid key.
-    public static func decode(_ data: Data) throws(ConfigError) -> StudyConfig {
-        let config: StudyConfig
+    public static func decode(_ data: Data, presetLoader: ((String) throws -> Data)? = nil) throws(ConfigError) -> StudyConfig {
+        var config: StudyConfig = try decodeJSON(data)
+        if let name = config.device.preset {
+            guard let presetLoader else {
+                throw ConfigError(key: "device.preset", message: "the config names preset '\(name)' but no preset folder was given")
+            }
+            config.device = try DeviceConfig.loadPreset(named: name, loader: presetLoader)
+        }
+        config.grid.fillDefaults(device: config.device)
+        try config.validate()
+        return config
+    }
+
+    /// Decodes a JSON value, turning every failure into a `ConfigError` that names the key.
+    static func decodeJSON<Value: Decodable>(_ data: Data) throws(ConfigError) -> Value {
         do {
-            config = try JSONDecoder().decode(StudyConfig.self, from: data)
+            return try JSONDecoder().decode(Value.self, from: data)
         } catch let error as ConfigError {
             throw error
         } catch let error as DecodingError {
@@ -64,8 +81,6 @@ public struct StudyConfig: Codable, Sendable {
         } catch {
             throw ConfigError(key: "(file)", message: "\(error)")
         }
-        try config.validate()
-        return config
     }
 
     /// Checks every value against its allowed range.
@@ -76,7 +91,11 @@ public struct StudyConfig: Codable, Sendable {
             try requireRange(distortionImages, 0...10_000, key: "distortionImages")
             if let adaptive = adaptiveTrials { try adaptive.validate() }
             try dataset.validate()
-            try device.validate(grid: grid)
+            do {
+                try device.validate(grid: grid)
+            } catch let error as ConfigError where device.presetName != nil {
+                throw ConfigError(key: error.key, message: error.message + " (device preset '\(device.presetName!)')")
+            }
             try array.validate()
             try dac.validate()
             try adc.validate(ranges: grid.adcRange ?? [adc.range])
@@ -88,23 +107,28 @@ public struct StudyConfig: Codable, Sendable {
         }
     }
 
-    /// The grid points in order: levels outermost, then variation, dynamic range, tile
-    /// shape, DAC resolution, ADC resolution and ADC range.
+    /// The grid points in order: levels outermost, then variation, dynamic range, read
+    /// time, tile shape, DAC resolution, ADC resolution and ADC range.
     public var points: [GridPoint] {
+        let readTimes: [Double?] = grid.readTimeSeconds.map { $0.map(Optional.some) } ?? [nil]
+        let device: [(LevelCount, Double, Double, Double?)] = grid.levels.flatMap { levels in
+            grid.variation.flatMap { variation in
+                grid.dynamicRangeValues(device: self.device).flatMap { range in
+                    readTimes.map { (levels, variation, range, $0) }
+                }
+            }
+        }
         var points: [GridPoint] = []
-        for levels in grid.levels {
-            for variation in grid.variation {
-                for range in grid.dynamicRangeValues(device: device) {
-                    for tile in grid.tileShapes(array: array) {
-                        for dacResolution in grid.dacResolution ?? [dac.resolution] {
-                            for adcResolution in grid.adcResolution ?? [adc.resolution] {
-                                for adcRange in grid.adcRange ?? [adc.range] {
-                                    points.append(GridPoint(
-                                        index: points.count, levels: levels, variation: variation, dynamicRange: range,
-                                        tile: tile, dacResolution: dacResolution, adcResolution: adcResolution,
-                                        adcRange: adcRange))
-                                }
-                            }
+        for (levels, variation, range, readTime) in device {
+            for tile in grid.tileShapes(array: array) {
+                for dacResolution in grid.dacResolution ?? [dac.resolution] {
+                    for adcResolution in grid.adcResolution ?? [adc.resolution] {
+                        for adcRange in grid.adcRange ?? [adc.range] {
+                            points.append(GridPoint(
+                                index: points.count, levels: levels, variation: variation, dynamicRange: range,
+                                tile: tile, dacResolution: dacResolution, adcResolution: adcResolution,
+                                adcRange: adcRange, readTimeSeconds: readTime,
+                                hasDeviceNoise: self.device.hasNoiseBeyondVariation))
                         }
                     }
                 }
@@ -118,15 +142,21 @@ public struct StudyConfig: Codable, Sendable {
 
     /// The hardware of one grid point.
     public func settings(for point: GridPoint) throws -> AnalogSettings {
-        let window = try ConductanceWindow(maximumSiemens: device.maximumSiemens, dynamicRange: point.dynamicRange)
-        return AnalogSettings(
-            window: window,
-            levels: try ConductanceLevels(window: window, count: point.levels),
-            variation: try ProgrammingVariation(model: device.variationModel, sigma: point.variation, window: window),
+        let model = try device.cellModel(levels: point.levels, variation: point.variation,
+                                         dynamicRange: point.dynamicRange, readTimeSeconds: point.readTimeSeconds)
+        var settings = AnalogSettings(
+            window: model.levels.window,
+            levels: model.levels,
+            variation: model.cells.variation,
             tile: point.tile,
             dac: DAC(resolution: point.dacResolution, readVoltageVolts: Float(array.readVoltageVolts), scheme: dac.scheme),
             adc: ADC(resolution: point.adcResolution),
             adcRange: adc.rangeMode(point.adcRange),
             adcConversion: adc.conversion)
+        settings.faults = model.cells.faults
+        settings.drift = model.cells.drift
+        settings.readTimeSeconds = model.cells.readTimeSeconds
+        settings.readNoise = model.readNoise
+        return settings
     }
 }

@@ -68,63 +68,6 @@ public struct DatasetConfig: Codable, Sendable {
     }
 }
 
-/// The ReRAM cell: Gmax (or Ron), optionally Gmin (or Roff), and the variation model.
-/// Gmin comes either from here or from the grid's dynamic range, never both.
-public struct DeviceConfig: Codable, Sendable {
-    public var gmaxSiemens: Double?
-    public var gminSiemens: Double?
-    public var onResistanceOhms: Double?
-    public var offResistanceOhms: Double?
-    public var variationModel: VariationModel = .relative
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case gmaxSiemens, gminSiemens, onResistanceOhms, offResistanceOhms, variationModel
-    }
-
-    public init() { gmaxSiemens = 100e-6 }
-
-    public init(from decoder: any Decoder) throws {
-        try rejectUnknownKeys(in: decoder, allowed: CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        gmaxSiemens = try c.decodeIfPresent(Double.self, forKey: .gmaxSiemens)
-        gminSiemens = try c.decodeIfPresent(Double.self, forKey: .gminSiemens)
-        onResistanceOhms = try c.decodeIfPresent(Double.self, forKey: .onResistanceOhms)
-        offResistanceOhms = try c.decodeIfPresent(Double.self, forKey: .offResistanceOhms)
-        variationModel = try c.decodeIfPresent(VariationModel.self, forKey: .variationModel) ?? variationModel
-        if gmaxSiemens == nil && onResistanceOhms == nil { gmaxSiemens = 100e-6 }
-    }
-
-    /// Gmax in siemens, from gmaxSiemens or 1 / onResistanceOhms.
-    public var maximumSiemens: Double { gmaxSiemens ?? 1 / onResistanceOhms! }
-
-    /// Gmin in siemens when the device gives it, from gminSiemens or 1 / offResistanceOhms.
-    public var minimumSiemens: Double? { gminSiemens ?? offResistanceOhms.map { 1 / $0 } }
-
-    func validate(grid: GridConfig) throws {
-        if gmaxSiemens != nil && onResistanceOhms != nil {
-            throw ConfigError(key: "device.onResistanceOhms", message: "give either gmaxSiemens or onResistanceOhms, not both")
-        }
-        if gminSiemens != nil && offResistanceOhms != nil {
-            throw ConfigError(key: "device.offResistanceOhms", message: "give either gminSiemens or offResistanceOhms, not both")
-        }
-        let gmaxKey = gmaxSiemens != nil ? "device.gmaxSiemens" : "device.onResistanceOhms"
-        guard maximumSiemens.isFinite, maximumSiemens > 0, maximumSiemens <= 1 else {
-            throw ConfigError(key: gmaxKey, message: "Gmax = \(maximumSiemens) S is invalid; allowed: above 0 S up to 1 S")
-        }
-        if let gmin = minimumSiemens {
-            guard gmin.isFinite, gmin >= 0, gmin < maximumSiemens else {
-                throw ConfigError(key: gminSiemens != nil ? "device.gminSiemens" : "device.offResistanceOhms",
-                                  message: "Gmin = \(gmin) S must be at least 0 and below Gmax = \(maximumSiemens) S; lower Gmin or raise Gmax")
-            }
-            if grid.dynamicRange != nil {
-                throw ConfigError(key: "grid.dynamicRange", message: "the device already fixes Gmin; remove grid.dynamicRange or the device's Gmin")
-            }
-        } else if grid.dynamicRange == nil {
-            throw ConfigError(key: "grid.dynamicRange", message: "missing: give grid.dynamicRange (Gmax / Gmin) or the device's gminSiemens")
-        }
-    }
-}
-
 /// The crossbar tile and its read voltage.
 public struct ArrayConfig: Codable, Sendable {
     public var tileRows = 128
@@ -250,9 +193,11 @@ public struct ADCConfig: Codable, Sendable {
 /// The axes of the study grid. The hardware axes are optional; when absent, the single
 /// value of the `array`, `dac` or `adc` section is used.
 public struct GridConfig: Codable, Sendable {
-    /// Conductance levels per cell: integers >= 2 or "unquantized".
+    /// Conductance levels per cell: integers >= 2 or "unquantized". When absent from the
+    /// file, the device's level count, filled in before validation.
     public var levels: [LevelCount]
-    /// Programming variation sigma as fractions (0.05 is 5 %).
+    /// Programming variation sigma as fractions (0.05 is 5 %); for per-level variation, the
+    /// factor on the measured table. When absent from the file, the device's variation.
     public var variation: [Double]
     /// Gmax / Gmin values; absent when the device fixes Gmin.
     public var dynamicRange: [Double]?
@@ -263,16 +208,19 @@ public struct GridConfig: Codable, Sendable {
     public var dacResolution: [ConverterResolution]?
     public var adcResolution: [ConverterResolution]?
     public var adcRange: [ADCConfig.Range]?
+    /// Read times t after programming in seconds, for a device with drift.
+    public var readTimeSeconds: [Double]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case levels, variation, dynamicRange, tileSize, tileRows, tileColumns, dacResolution, adcResolution, adcRange
+        case readTimeSeconds
     }
 
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(in: decoder, allowed: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        levels = try c.decode([LevelCount].self, forKey: .levels)
-        variation = try c.decode([Double].self, forKey: .variation)
+        levels = try c.decodeIfPresent([LevelCount].self, forKey: .levels) ?? []
+        variation = try c.decodeIfPresent([Double].self, forKey: .variation) ?? []
         dynamicRange = try c.decodeIfPresent([Double].self, forKey: .dynamicRange)
         tileSize = try c.decodeIfPresent([Int].self, forKey: .tileSize)
         tileRows = try c.decodeIfPresent([Int].self, forKey: .tileRows)
@@ -280,11 +228,33 @@ public struct GridConfig: Codable, Sendable {
         dacResolution = try c.decodeIfPresent([ConverterResolution].self, forKey: .dacResolution)
         adcResolution = try c.decodeIfPresent([ConverterResolution].self, forKey: .adcResolution)
         adcRange = try c.decodeIfPresent([ADCConfig.Range].self, forKey: .adcRange)
+        readTimeSeconds = try c.decodeIfPresent([Double].self, forKey: .readTimeSeconds)
     }
 
     /// The dynamic range axis, or the device's own Gmax / Gmin as a single value.
     func dynamicRangeValues(device: DeviceConfig) -> [Double] {
-        dynamicRange ?? [device.maximumSiemens / (device.minimumSiemens ?? 0)]
+        if let dynamicRange { return dynamicRange }
+        if let gmin = device.minimumSiemens { return [device.maximumSiemens / gmin] }
+        return [device.dynamicRange ?? 0]
+    }
+
+    /// Fills the axes the file left out with the device's own values. An axis that stays
+    /// empty fails validation.
+    mutating func fillDefaults(device: DeviceConfig) {
+        if levels.isEmpty {
+            if let measured = device.levelsSiemens {
+                levels = [.quantized(measured.count)]
+            } else if let count = device.levels {
+                levels = [count]
+            }
+        }
+        if variation.isEmpty {
+            if let sigma = device.variation {
+                variation = [sigma]
+            } else if device.variationModel == .perLevel {
+                variation = [1]
+            }
+        }
     }
 
     /// The tile shapes of the grid, rows varying slower than columns.
@@ -296,8 +266,12 @@ public struct GridConfig: Codable, Sendable {
     }
 
     func validate(dacScheme: DACScheme) throws {
-        try requireNonEmpty(levels.count, key: "grid.levels")
-        try requireNonEmpty(variation.count, key: "grid.variation")
+        if levels.isEmpty {
+            throw ConfigError(key: "grid.levels", message: "missing: give grid.levels, the device's levels or its measured levelsSiemens")
+        }
+        if variation.isEmpty {
+            throw ConfigError(key: "grid.variation", message: "missing: give grid.variation or the device's variation")
+        }
         for (i, level) in levels.enumerated() {
             if case .quantized(let n) = level {
                 try requireRange(n, 2...65_536, key: "grid.levels[\(i)]",

@@ -22,6 +22,8 @@ public struct CrossbarArray: Sendable {
     public let minusSiemens: [Float]
     /// G+ - G- of every cell, kept so the differential product is one GEMM.
     public let differenceSiemens: [Float]
+    /// Squared conductances for the read-noise variance, set by `preparingReadNoise()`.
+    public internal(set) var squaredSiemens: SquaredConductances?
 
     /// - Precondition: both arrays hold rows * columns conductances.
     public init(rows: Int, columns: Int, plusSiemens: [Float], minusSiemens: [Float]) {
@@ -43,15 +45,42 @@ public struct CrossbarArray: Sendable {
         mapping: DifferentialPairMapping, variation: ProgrammingVariation,
         generator: RandomGenerator
     ) -> CrossbarArray {
+        let cells = CellProgramming(window: mapping.levels.window, variation: variation)
+        var faults = FaultCounts()
+        return program(weights: weights, weightStride: weightStride, rows: rows, columns: columns,
+                       mapping: mapping, cells: cells, streams: ProgrammingStreams(programming: generator),
+                       faults: &faults)
+    }
+
+    /// Programs a tile as above with the whole cell model: variation, drift and stuck-at
+    /// faults. Cells are programmed row by row, G+ before G- in each pair, so variation is
+    /// drawn in the same order as without drift or faults. Stuck cells are added to `faults`.
+    public static func program(
+        weights: UnsafePointer<Float>, weightStride: Int, rows: Int, columns: Int,
+        mapping: DifferentialPairMapping, cells: CellProgramming, streams: ProgrammingStreams,
+        faults: inout FaultCounts
+    ) -> CrossbarArray {
         var plus = [Float](repeating: 0, count: rows * columns)
         var minus = [Float](repeating: 0, count: rows * columns)
+        func count(_ fault: CellFault) {
+            switch fault {
+            case .none: break
+            case .stuckOff: faults.stuckOff += 1
+            case .stuckOn: faults.stuckOn += 1
+            }
+        }
         for i in 0..<rows {
             for j in 0..<columns {
                 let target = mapping.targets(for: weights[i * weightStride + j])
-                plus[i * columns + j] = Float(variation.program(target.plusSiemens, using: generator))
-                minus[i * columns + j] = Float(variation.program(target.minusSiemens, using: generator))
+                let high = cells.program(target.plusSiemens, streams: streams)
+                let low = cells.program(target.minusSiemens, streams: streams)
+                plus[i * columns + j] = Float(high.siemens)
+                minus[i * columns + j] = Float(low.siemens)
+                count(high.fault)
+                count(low.fault)
             }
         }
+        faults.cells += 2 * rows * columns
         return CrossbarArray(rows: rows, columns: columns, plusSiemens: plus, minusSiemens: minus)
     }
 
@@ -64,10 +93,13 @@ public struct CrossbarArray: Sendable {
     ///   - output: `batch` rows of `columns` currents, row b at `output + b * outputStride`.
     ///   - scale: multiplies every current, for a digital gain fused into the product.
     ///   - accumulate: adds to `output` instead of overwriting it.
+    ///   - readNoise: when given, adds every cell's read noise to the currents (see
+    ///     `ReadNoise`); the tile must come from `preparingReadNoise()`.
     public func columnCurrents(
         voltages: UnsafePointer<Float>, voltageStride: Int, batch: Int,
         output: UnsafeMutablePointer<Float>, outputStride: Int,
-        selection: ConductanceSelection = .difference, scale: Float = 1, accumulate: Bool = false
+        selection: ConductanceSelection = .difference, scale: Float = 1, accumulate: Bool = false,
+        readNoise: ReadNoise? = nil
     ) {
         let conductances: [Float] = switch selection {
         case .difference: differenceSiemens
@@ -80,6 +112,10 @@ public struct CrossbarArray: Sendable {
                        b: g.baseAddress!, ldb: columns,
                        beta: accumulate ? 1 : 0,
                        c: output, ldc: outputStride)
+        }
+        if let readNoise {
+            addReadNoise(readNoise, voltages: voltages, voltageStride: voltageStride, batch: batch,
+                         output: output, outputStride: outputStride, selection: selection, scale: scale)
         }
     }
 }

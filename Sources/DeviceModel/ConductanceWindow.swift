@@ -49,6 +49,10 @@ public enum DeviceModelError: Error, Equatable, CustomStringConvertible {
     case invalidDynamicRange(Double)
     case invalidLevelCount(Int)
     case invalidSigma(Double)
+    case invalidLevelList([Double])
+    case invalidLevelSigmaTable(levels: Int, sigmas: [Double])
+    case invalidRate(name: String, value: Double)
+    case invalidDrift(String)
 
     public var description: String {
         switch self {
@@ -62,6 +66,14 @@ public enum DeviceModelError: Error, Equatable, CustomStringConvertible {
             "invalid level count \(count): a cell needs at least 2 conductance levels"
         case let .invalidSigma(sigma):
             "invalid variation sigma \(sigma): must be finite and >= 0"
+        case let .invalidLevelList(values):
+            "invalid level list \(values): need at least 2 finite conductances >= 0 S in strictly ascending order"
+        case let .invalidLevelSigmaTable(levels, sigmas):
+            "invalid per-level sigma table \(sigmas): need one finite standard deviation >= 0 S for each of the \(levels) levels"
+        case let .invalidRate(name, value):
+            "invalid \(name) \(value): must be a fraction from 0 to 1"
+        case let .invalidDrift(reason):
+            "invalid drift: \(reason)"
         }
     }
 }

@@ -21,6 +21,8 @@ enum BenchCommand {
       --workload W   mnist, cifar10 or all (default: all)
       --peers FILE   peer timings from scripts/peers/aihwkit_bench.py
                      (default: results/peers/aihwkit.json, skipped when absent)
+      --read-noise S relative read noise sigma_r of every cell, a fraction (default: 0);
+                     compare runs with and without it for the cost of read noise
     """
 
     struct Workload {
@@ -35,7 +37,7 @@ enum BenchCommand {
     ]
 
     static func run(_ arguments: [String]) throws {
-        let options = try ParsedArguments(arguments, valueOptions: ["--threads", "--trials", "--workload", "--peers"],
+        let options = try ParsedArguments(arguments, valueOptions: ["--threads", "--trials", "--workload", "--peers", "--read-noise"],
                                           flagOptions: ["--help"])
         if options.has("--help") {
             print(usage)
@@ -43,6 +45,7 @@ enum BenchCommand {
         }
         let threads = try options.integer("--threads", in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
         let trials = try options.integer("--trials", in: 1...10_000) ?? 8
+        let readNoise = try options.fraction("--read-noise") ?? 0
         let selected = options.value("--workload") ?? "all"
         guard selected == "all" || workloads.contains(where: { $0.name == selected }) else {
             throw UsageError(description: "the value '\(selected)' is invalid for --workload; use mnist, cifar10 or all")
@@ -56,7 +59,7 @@ enum BenchCommand {
                 print("\(workload.name): skipped, \(workload.config) not found (run from the repository root)")
                 continue
             }
-            measured[workload.name] = try bench(workload, threads: threads, trials: trials, machine: machine)
+            measured[workload.name] = try bench(workload, threads: threads, trials: trials, readNoise: readNoise, machine: machine)
         }
         try PeerComparison.print(measured, peersFile: options.value("--peers") ?? PeerComparison.defaultFile)
         let wires = WireResistance(wordLineSegmentOhms: 2, bitLineSegmentOhms: 2, driverOhms: 100, senseOhms: 100)

@@ -8,7 +8,7 @@ extension BenchCommand {
     /// Seconds per trial measured for a workload, by thread count.
     typealias TrialSeconds = [Int: Double]
 
-    static func bench(_ workload: Workload, threads: Int, trials: Int, machine: MachineRate) throws -> TrialSeconds {
+    static func bench(_ workload: Workload, threads: Int, trials: Int, readNoise: Double, machine: MachineRate) throws -> TrialSeconds {
         let configURL = URL(fileURLWithPath: workload.config)
         let config = try StudyLoader.readConfig(configURL)
         let inputs = try StudyLoader.load(config, configURL: configURL, dataDirectory: nil, limit: workload.images, log: { _ in })
@@ -16,6 +16,7 @@ extension BenchCommand {
         var settings = try config.settings(for: point)
         settings.dac = DAC(resolution: .bits(8), readVoltageVolts: settings.readVoltageVolts)
         settings.adc = ADC(resolution: .bits(8))
+        settings.readNoise = readNoise
         let macsPerImage = TileScheduler.map(inputs.network, tile: settings.tile)
             .reduce(0) { $0 + $1.matrixRows * $1.matrixColumns * $1.activationsPerInference }
         let images = inputs.testSet.count
@@ -32,7 +33,8 @@ extension BenchCommand {
 
         let trialSeconds = singleSeconds / Double(trials)
         let gflops = 2 * Double(macsPerImage) * Double(images) / trialSeconds / 1e9
-        print("\n\(workload.name): \(images) images, \(macsPerImage) MAC per image, \(settings.tile) tiles, 64 levels, 5 % variation, 8-bit DAC and ADC")
+        print("\n\(workload.name): \(images) images, \(macsPerImage) MAC per image, \(settings.tile) tiles, 64 levels, 5 % variation, 8-bit DAC and ADC"
+              + (readNoise > 0 ? String(format: ", %g %% read noise", readNoise * 100) : ""))
         print(String(format: "  float forward pass (1 thread):   %.3f s", floatSeconds))
         print(String(format: "  trial (1 thread):                %.3f s = %.2f x the float pass", trialSeconds, trialSeconds / floatSeconds))
         print(String(format: "  effective rate (1 thread):       %.1f GFLOP/s = %.0f %% of sgemm on 1 thread", gflops, gflops / machine.singleThread * 100))

@@ -11,7 +11,9 @@ struct StudyInputs {
 }
 
 enum StudyLoader {
-    /// Reads and validates a config; errors name the file and the key.
+    /// Reads and validates a config; errors name the file and the key. A device preset
+    /// NAME is read from `devices/NAME.json` in the config's folder, so configs in
+    /// `configs/` use `configs/devices/`.
     static func readConfig(_ url: URL) throws -> StudyConfig {
         let data: Data
         do {
@@ -20,10 +22,29 @@ enum StudyLoader {
             throw UsageError(description: "cannot read config \(url.path): \(error.localizedDescription)")
         }
         do {
-            return try StudyConfig.decode(data)
+            return try StudyConfig.decode(data, presetLoader: { name in
+                try readPreset(presetURL(name, configURL: url))
+            })
         } catch {
             throw UsageError(description: "\(url.path): \(error)")
         }
+    }
+
+    /// The file of device preset `name` for the study config at `configURL`.
+    static func presetURL(_ name: String, configURL: URL) -> URL {
+        configURL.deletingLastPathComponent().appendingPathComponent("devices").appendingPathComponent("\(name).json")
+    }
+
+    /// The bytes of a preset file; a missing file's error lists the presets beside it.
+    static func readPreset(_ url: URL) throws -> Data {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            let folder = url.deletingLastPathComponent()
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+                .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+            let available = names.isEmpty ? "the folder holds no presets" : "presets there: " + names.joined(separator: ", ")
+            throw UsageError(description: "\(url.path) does not exist; \(available)")
+        }
+        return try Data(contentsOf: url)
     }
 
     static func load(_ config: StudyConfig, configURL: URL, dataDirectory: String?, limit: Int?,

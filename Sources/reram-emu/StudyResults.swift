@@ -85,6 +85,13 @@ struct PointRecord: Codable {
     var trialAccuracies: [Double]
     /// Per weight layer: SQNR in dB and NMSE against the float network, averaged over trials.
     var layers: [LayerDistortionSummary]
+    /// The read time after programming in seconds, for a device with drift.
+    // NOTE: results.csv, the plots and report.html do not show read times or stuck cells yet, so
+    // points that differ only in read time overlap in the plots; results.json records both.
+    var readTimeSeconds: Double?
+    /// Cells stuck at Gmin and at Gmax, summed over the point's trials; nil without faults.
+    var stuckOffCells: Int?
+    var stuckOnCells: Int?
 
     init(_ result: PointResult, floatAccuracy: Double) {
         let s = result.statistics
@@ -112,6 +119,12 @@ struct PointRecord: Codable {
         adaptiveStop = result.adaptiveStop?.rawValue
         trialAccuracies = result.accuracies
         layers = result.distortion
+        readTimeSeconds = result.point.readTimeSeconds
+        let faultRecords = result.records.filter { $0.stuckOffCells != nil }
+        if !faultRecords.isEmpty {
+            stuckOffCells = faultRecords.reduce(0) { $0 + ($1.stuckOffCells ?? 0) }
+            stuckOnCells = faultRecords.reduce(0) { $0 + ($1.stuckOnCells ?? 0) }
+        }
     }
 
     /// "ideal" or the number of bits, as the config writes it.

@@ -10,6 +10,7 @@ commands:
   merge DIR...   combine the output folders of a study's shards into its results
   report DIR     draw the plots and report.html of a finished run's output folder
   bench          time fixed workloads against the machine (reram-emu bench --help)
+  device         report a device preset's levels or fit one to measurements (reram-emu device --help)
   crossbar       write a tile's SPICE netlist or time its IR-drop solve (reram-emu crossbar --help)
   version        print the version
 
@@ -31,6 +32,7 @@ func main() -> Int32 {
         case "bench": try BenchCommand.run(arguments)
         case "merge": try MergeCommand.run(arguments)
         case "crossbar": try CrossbarCommand.run(arguments)
+        case "device": try DeviceCommand.run(arguments)
         case "version", "--version": print("reram-emu \(reramEmuVersion)")
         case "help", "--help", "-h": print(usage)
         default: throw UsageError(description: "unknown command '\(command)'\n\n\(usage)")

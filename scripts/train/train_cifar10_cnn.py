@@ -65,9 +65,9 @@ class VGGSmall(nn.Module):
 
 
 def augment(x, gen):
-    """Random crop 32x32 from the 4-pixel zero-padded image, then random horizontal flip.
+    """Crop a random 32x32 window from the image zero-padded by 4 pixels, then flip it horizontally at random.
 
-    x is the normalized batch, so the zero padding is the per-channel mean pixel.
+    x is the normalized batch, so the zero padding equals the per-channel mean pixel.
     """
     n = x.shape[0]
     padded = F.pad(x, (4, 4, 4, 4))
@@ -102,7 +102,7 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--checkpoint", help="where to save the trained weights (keep it outside the repo)")
-    p.add_argument("--export-only", action="store_true", help="skip training, load --checkpoint")
+    p.add_argument("--export-only", action="store_true", help="skip training: load --checkpoint, then export and evaluate")
     p.add_argument("--bench", type=int, default=0, metavar="N", help="time N training batches and exit")
     p.add_argument("--out-dir", default=common.MODELS_DIR)
     args = p.parse_args()
@@ -127,7 +127,7 @@ def main():
         train_x = torch.from_numpy(common.normalize(images, common.CIFAR10_MEAN, common.CIFAR10_STD))
         train_y = torch.from_numpy(labels)
         n = len(train_x)
-        steps_per_epoch = n // args.batch_size   # drop the last partial batch
+        steps_per_epoch = n // args.batch_size   # the last partial batch is skipped
         opt = torch.optim.SGD(model.parameters(), lr=args.max_lr, momentum=0.9, nesterov=True,
                               weight_decay=args.weight_decay)
         total_steps = args.epochs * steps_per_epoch
@@ -180,7 +180,7 @@ def main():
     ops = common.check_ops(onnx_path, ALLOWED_OPS)
     print(f"ONNX op types: {json.dumps(ops, sort_keys=True)}", flush=True)
     if "BatchNormalization" not in ops:
-        raise SystemExit("the exporter folded BatchNormalization away; the emulator expects it kept")
+        raise SystemExit("BatchNormalization missing from the export (folded into Conv); the emulator expects it kept")
     ort_acc = common.onnx_accuracy(onnx_path, test_x, test_y)
     print(f"onnxruntime test accuracy: {ort_acc:.4f}", flush=True)
 
