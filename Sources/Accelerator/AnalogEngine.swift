@@ -58,7 +58,7 @@ public struct AnalogEngine: MatrixEngine {
     }
 
     public func multiply(operationIndex: Int, matrix: WeightMatrix, input: UnsafePointer<Float>,
-                         rowCount: Int, output: UnsafeMutablePointer<Float>) {
+                         rowCount: Int, inputTransposed: Bool, output: UnsafeMutablePointer<Float>) {
         guard let layer = programmed.layers[operationIndex] else {
             preconditionFailure("layer \(operationIndex) was not programmed")
         }
@@ -69,7 +69,9 @@ public struct AnalogEngine: MatrixEngine {
         var adcClips = ClipCounts()
         for plane in planes {
             plane.volts.withUnsafeBufferPointer { volts in
-                adcClips += accumulateTiles(layer, voltages: volts.baseAddress!, weight: plane.weight,
+                let layout = VoltageLayout(base: volts.baseAddress!, rowCount: rowCount, rows: matrix.rows,
+                                           transposed: inputTransposed)
+                adcClips += accumulateTiles(layer, voltages: layout, weight: plane.weight,
                                             rowCount: rowCount, output: output, settings: settings)
             }
         }
@@ -78,7 +80,7 @@ public struct AnalogEngine: MatrixEngine {
 
     /// Adds the converted column currents of every tile for one DAC cycle to `output`
     /// (rowCount x columns), times the cycle's `weight`, scaled back to the weight domain.
-    private func accumulateTiles(_ layer: ProgrammedLayer, voltages: UnsafePointer<Float>, weight: Float,
+    private func accumulateTiles(_ layer: ProgrammedLayer, voltages: VoltageLayout, weight: Float,
                                  rowCount: Int, output: UnsafeMutablePointer<Float>,
                                  settings: AnalogSettings) -> ClipCounts {
         let mapping = layer.mapping
@@ -97,15 +99,17 @@ public struct AnalogEngine: MatrixEngine {
                 let target = output + columns.lowerBound
                 if settings.adc.isIdeal && recorder == nil && settings.adcConversion == .differential {
                     // An ideal ADC passes currents through, so the GEMM scales and accumulates.
-                    tile.columnCurrents(voltages: voltages + rows.lowerBound, voltageStride: mapping.matrixRows,
+                    tile.columnCurrents(voltages: voltages.firstRow(rows.lowerBound), voltageStride: voltages.stride,
                                         batch: rowCount, output: target, outputStride: mapping.matrixColumns,
-                                        scale: scale, accumulate: true, readNoise: readNoise)
+                                        scale: scale, accumulate: true, readNoise: readNoise,
+                                        voltagesTransposed: voltages.transposed)
                     continue
                 }
                 for (selection, signedScale) in selections {
-                    tile.columnCurrents(voltages: voltages + rows.lowerBound, voltageStride: mapping.matrixRows,
+                    tile.columnCurrents(voltages: voltages.firstRow(rows.lowerBound), voltageStride: voltages.stride,
                                         batch: rowCount, output: scratch, outputStride: columns.count,
-                                        selection: selection, readNoise: readNoise)
+                                        selection: selection, readNoise: readNoise,
+                                        voltagesTransposed: voltages.transposed)
                     recorder?.record(operationIndex: mapping.operationIndex, scratch, count: rowCount * columns.count)
                     for b in 0..<rowCount {
                         clips += settings.adc.convertAndAccumulate(
@@ -117,5 +121,22 @@ public struct AnalogEngine: MatrixEngine {
             }
         }
         return clips
+    }
+}
+
+/// Where the word-line voltages of a batch are: rowCount x rows row-major (dense layers),
+/// or rows x rowCount (convolution patches, im2col), so a tile's first row is found either way.
+struct VoltageLayout {
+    let base: UnsafePointer<Float>
+    let rowCount: Int
+    let rows: Int
+    let transposed: Bool
+
+    /// The leading dimension the GEMM reads the voltages with.
+    var stride: Int { transposed ? rowCount : rows }
+
+    /// The voltages of word line `row` onward.
+    func firstRow(_ row: Int) -> UnsafePointer<Float> {
+        transposed ? base + row * rowCount : base + row
     }
 }

@@ -58,38 +58,58 @@ public struct ConvolutionLayer: Sendable {
 }
 
 extension ConvolutionGeometry {
-    /// Writes the patches of `batch` samples (im2col): row (b * P + pixel) holds the
-    /// patch of output pixel `pixel` of sample b, zero where it falls into the padding.
-    func unfold(_ input: UnsafePointer<Float>, batch: Int, into patches: UnsafeMutablePointer<Float>) {
-        let sampleSize = inputChannels * inputHeight * inputWidth
-        var row = patches
-        for b in 0..<batch {
-            let sample = input + b * sampleSize
-            for oy in 0..<outputHeight {
-                for ox in 0..<outputWidth {
-                    unfoldPixel(sample, oy: oy, ox: ox, into: row)
-                    row += patchSize
+    /// Writes the patches of `batch` samples (im2col) one patch element after another:
+    /// row k = (channel, ky, kx) holds that element for every output pixel of every sample,
+    /// `patches[k * (batch * P) + b * P + pixel]`, zero where it falls into the padding. In
+    /// this layout both the reads of an input row and the writes are contiguous, and the GEMM
+    /// uses the patch matrix transposed.
+    func unfoldTransposed(_ input: UnsafePointer<Float>, batch: Int, into patches: UnsafeMutablePointer<Float>) {
+        let pixels = outputPixels
+        let rowLength = batch * pixels
+        let plane = inputHeight * inputWidth
+        for c in 0..<inputChannels {
+            for ky in 0..<kernelHeight {
+                for kx in 0..<kernelWidth {
+                    let k = (c * kernelHeight + ky) * kernelWidth + kx
+                    let (first, end) = validOutputColumns(kx: kx)
+                    for b in 0..<batch {
+                        let source = input + (b * inputChannels + c) * plane
+                        let target = patches + k * rowLength + b * pixels
+                        for oy in 0..<outputHeight {
+                            copyRow(source, oy: oy, ky: ky, kx: kx, first: first, end: end,
+                                    into: target + oy * outputWidth)
+                        }
+                    }
                 }
             }
         }
     }
 
+    /// The output columns [first, end) whose input column x = ox * sx - padLeft + kx * dx
+    /// lies inside the image.
+    private func validOutputColumns(kx: Int) -> (Int, Int) {
+        let offset = kx * dilationX - padLeft
+        let first = offset >= 0 ? 0 : (-offset + strideX - 1) / strideX
+        let last = (inputWidth - 1 - offset) >= 0 ? (inputWidth - 1 - offset) / strideX : -1
+        return (min(first, outputWidth), max(min(last + 1, outputWidth), min(first, outputWidth)))
+    }
+
     @inline(__always)
-    private func unfoldPixel(_ sample: UnsafePointer<Float>, oy: Int, ox: Int,
-                             into row: UnsafeMutablePointer<Float>) {
-        var k = 0
-        for c in 0..<inputChannels {
-            let plane = sample + c * inputHeight * inputWidth
-            for ky in 0..<kernelHeight {
-                let y = oy * strideY - padTop + ky * dilationY
-                let rowInside = y >= 0 && y < inputHeight
-                for kx in 0..<kernelWidth {
-                    let x = ox * strideX - padLeft + kx * dilationX
-                    row[k] = rowInside && x >= 0 && x < inputWidth ? plane[y * inputWidth + x] : 0
-                    k += 1
-                }
-            }
+    private func copyRow(_ source: UnsafePointer<Float>, oy: Int, ky: Int, kx: Int, first: Int, end: Int,
+                         into target: UnsafeMutablePointer<Float>) {
+        let y = oy * strideY - padTop + ky * dilationY
+        guard y >= 0, y < inputHeight, first < end else {
+            target.update(repeating: 0, count: outputWidth)
+            return
         }
+        target.update(repeating: 0, count: first)
+        let row = source + y * inputWidth + kx * dilationX - padLeft
+        if strideX == 1 {
+            (target + first).update(from: row + first, count: end - first)
+        } else {
+            for ox in first..<end { target[ox] = row[ox * strideX] }
+        }
+        (target + end).update(repeating: 0, count: outputWidth - end)
     }
 
     /// Moves GEMM results (b * P + pixel, channel) into per-sample [channel, pixel] order.

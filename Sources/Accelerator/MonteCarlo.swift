@@ -226,7 +226,9 @@ public struct MonteCarloStudy: Sendable {
     /// and each layer's range is the requested percentile of the current magnitudes its
     /// tiles produced.
     public func calibrated(_ settings: AnalogSettings) throws -> AnalogSettings {
-        guard case .calibrated(let percentile) = settings.adcRange else { return settings }
+        guard case .calibrated(let percentile) = settings.adcRange, settings.calibratedFullScaleAmperes.isEmpty else {
+            return settings
+        }
         var ideal = settings
         ideal.variation = try ProgrammingVariation(model: .relative, sigma: 0, window: settings.window)
         ideal.adc = ADC(resolution: .ideal)

@@ -4,9 +4,10 @@ import Crossbar
 /// The float reference and the emulated crossbar tiles are the two implementations.
 public protocol MatrixEngine {
     /// Writes output (rowCount x matrix.columns) = input (rowCount x matrix.rows) * W,
-    /// without the bias, for the weight layer at `operationIndex` in the network.
+    /// without the bias, for the weight layer at `operationIndex` in the network. With
+    /// `inputTransposed`, the input is stored matrix.rows x rowCount (im2col patches).
     func multiply(operationIndex: Int, matrix: WeightMatrix, input: UnsafePointer<Float>,
-                  rowCount: Int, output: UnsafeMutablePointer<Float>)
+                  rowCount: Int, inputTransposed: Bool, output: UnsafeMutablePointer<Float>)
 }
 
 /// The float reference: one sgemm with the layer's weights.
@@ -14,10 +15,11 @@ public struct FloatEngine: MatrixEngine {
     public init() {}
 
     public func multiply(operationIndex: Int, matrix: WeightMatrix, input: UnsafePointer<Float>,
-                         rowCount: Int, output: UnsafeMutablePointer<Float>) {
+                         rowCount: Int, inputTransposed: Bool, output: UnsafeMutablePointer<Float>) {
         matrix.values.withUnsafeBufferPointer { w in
             BLAS.sgemm(m: rowCount, n: matrix.columns, k: matrix.rows,
-                       a: input, lda: matrix.rows, b: w.baseAddress!, ldb: matrix.columns,
+                       a: input, lda: inputTransposed ? rowCount : matrix.rows, transposeA: inputTransposed,
+                       b: w.baseAddress!, ldb: matrix.columns,
                        c: output, ldc: matrix.columns)
         }
     }
@@ -74,7 +76,7 @@ extension Network {
         input.values.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
                 engine.multiply(operationIndex: index, matrix: matrix, input: x.baseAddress!,
-                                rowCount: input.batch, output: y.baseAddress!)
+                                rowCount: input.batch, inputTransposed: false, output: y.baseAddress!)
             }
         }
         for b in 0..<input.batch {
@@ -94,13 +96,13 @@ extension Network {
         var output = [Float](repeating: 0, count: rowCount * g.outputChannels)
         input.values.withUnsafeBufferPointer { x in
             patches.withUnsafeMutableBufferPointer { p in
-                g.unfold(x.baseAddress!, batch: input.batch, into: p.baseAddress!)
+                g.unfoldTransposed(x.baseAddress!, batch: input.batch, into: p.baseAddress!)
             }
         }
         patches.withUnsafeBufferPointer { p in
             products.withUnsafeMutableBufferPointer { y in
                 engine.multiply(operationIndex: index, matrix: layer.matrix, input: p.baseAddress!,
-                                rowCount: rowCount, output: y.baseAddress!)
+                                rowCount: rowCount, inputTransposed: true, output: y.baseAddress!)
             }
         }
         products.withUnsafeBufferPointer { y in

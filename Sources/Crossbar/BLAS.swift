@@ -4,18 +4,18 @@ import CBLAS
 /// All matrices are row-major.
 public enum BLAS {
     /// C = alpha * A * B + beta * C for A (m x k, leading dimension lda), B (k x n, ldb)
-    /// and C (m x n, ldc).
+    /// and C (m x n, ldc). With `transposeA`, A is stored k x m and used transposed.
     @inline(__always)
     public static func sgemm(
         m: Int, n: Int, k: Int,
         alpha: Float = 1,
-        a: UnsafePointer<Float>, lda: Int,
+        a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         guard m > 0, n > 0 else { return }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha,
                     a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

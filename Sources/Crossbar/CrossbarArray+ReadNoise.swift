@@ -47,7 +47,8 @@ extension CrossbarArray {
     // NOTE: read noise makes a trial about 3.6 x as slow (MNIST bench, 8-bit ADC, release build):
     // the variance GEMM alone doubles the product, and one Gaussian draw per column and tile adds
     // the rest, so the 2 x target is not met.
-    func addReadNoise(_ noise: ReadNoise, voltages: UnsafePointer<Float>, voltageStride: Int, batch: Int,
+    func addReadNoise(_ noise: ReadNoise, voltages: UnsafePointer<Float>, voltageStride: Int,
+                      voltagesTransposed: Bool, batch: Int,
                       output: UnsafeMutablePointer<Float>, outputStride: Int,
                       selection: ConductanceSelection, scale: Float) {
         guard let squares = squaredSiemens else {
@@ -61,7 +62,7 @@ extension CrossbarArray {
         }
         for b in 0..<batch {
             for i in 0..<rows {
-                let v = voltages[b * voltageStride + i]
+                let v = voltagesTransposed ? voltages[i * voltageStride + b] : voltages[b * voltageStride + i]
                 squaredVoltages[b * rows + i] = v * v
             }
         }

@@ -95,11 +95,13 @@ public struct CrossbarArray: Sendable {
     ///   - accumulate: adds to `output` instead of overwriting it.
     ///   - readNoise: when given, adds every cell's read noise to the currents (see
     ///     `ReadNoise`); the tile must come from `preparingReadNoise()`.
+    ///   - voltagesTransposed: the voltages are stored one word line after another instead:
+    ///     the voltage of input b on row i at `voltages + i * voltageStride + b`.
     public func columnCurrents(
         voltages: UnsafePointer<Float>, voltageStride: Int, batch: Int,
         output: UnsafeMutablePointer<Float>, outputStride: Int,
         selection: ConductanceSelection = .difference, scale: Float = 1, accumulate: Bool = false,
-        readNoise: ReadNoise? = nil
+        readNoise: ReadNoise? = nil, voltagesTransposed: Bool = false
     ) {
         let conductances: [Float] = switch selection {
         case .difference: differenceSiemens
@@ -108,14 +110,14 @@ public struct CrossbarArray: Sendable {
         }
         conductances.withUnsafeBufferPointer { g in
             BLAS.sgemm(m: batch, n: columns, k: rows, alpha: scale,
-                       a: voltages, lda: voltageStride,
+                       a: voltages, lda: voltageStride, transposeA: voltagesTransposed,
                        b: g.baseAddress!, ldb: columns,
                        beta: accumulate ? 1 : 0,
                        c: output, ldc: outputStride)
         }
         if let readNoise {
-            addReadNoise(readNoise, voltages: voltages, voltageStride: voltageStride, batch: batch,
-                         output: output, outputStride: outputStride, selection: selection, scale: scale)
+            addReadNoise(readNoise, voltages: voltages, voltageStride: voltageStride, voltagesTransposed: voltagesTransposed,
+                         batch: batch, output: output, outputStride: outputStride, selection: selection, scale: scale)
         }
     }
 }

@@ -16,15 +16,22 @@ extension BenchCommand {
         var settings = try config.settings(for: point)
         settings.dac = DAC(resolution: .bits(8), readVoltageVolts: settings.readVoltageVolts)
         settings.adc = ADC(resolution: .bits(8))
+        settings.adcRange = .calibrated(percentile: 99.99)
         settings.readNoise = readNoise
         let macsPerImage = TileScheduler.map(inputs.network, tile: settings.tile)
             .reduce(0) { $0 + $1.matrixRows * $1.matrixColumns * $1.activationsPerInference }
         let images = inputs.testSet.count
 
+        // Per-layer distortion is left out: it is an optional measurement, not part of a trial.
         func study(_ threadCount: Int) -> MonteCarloStudy {
-            MonteCarloStudy(network: inputs.network, testSet: inputs.testSet, inputFullScale: inputs.inputFullScale,
-                            trials: trials, seed: 1, batchSize: config.batchSize, threads: threadCount)
+            var study = MonteCarloStudy(network: inputs.network, testSet: inputs.testSet, inputFullScale: inputs.inputFullScale,
+                                        trials: trials, seed: 1, batchSize: config.batchSize, threads: threadCount,
+                                        calibrationImages: inputs.calibrationSet)
+            study.distortionImages = 0
+            return study
         }
+        // The ADC ranges are calibrated once, before the timed trials.
+        settings = try study(1).calibrated(settings)
         let floatSeconds = time { _ = study(1).floatAccuracy() }
         var single: PointResult?
         let singleSeconds = try time { single = try study(1).runPoint(point, settings: settings) }
@@ -43,7 +50,9 @@ extension BenchCommand {
                      Double(trials) / parallelSeconds, Double(trials * images) / parallelSeconds, singleSeconds / parallelSeconds))
         print("  results with 1 and \(threads) threads identical: \(single?.accuracies == parallel?.accuracies ? "yes" : "NO")")
         print(String(format: "  mean accuracy: %.2f %%", (single?.statistics.mean ?? 0) * 100))
-        return [1: trialSeconds, threads: parallelSeconds / Double(trials)]
+        var seconds: TrialSeconds = [1: trialSeconds]
+        seconds[threads] = parallelSeconds / Double(trials)
+        return seconds
     }
 
     static func time(_ body: () throws -> Void) rethrows -> Double {
