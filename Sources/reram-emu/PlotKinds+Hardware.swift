@@ -4,14 +4,17 @@ import Foundation
 /// `layers` for per-layer SQNR, `tileRows`, `tileColumns` and `adcBits` for tile size.
 extension PlotKinds {
     /// (d) SQNR of each weight layer as clustered bars, one bar per level count, at the
-    /// smallest variation of the grid on the reference hardware. Nil when no point of this
-    /// dynamic range has `layers`.
+    /// smallest non-zero variation of the grid (zero when it is the only one) on the
+    /// reference hardware. Level counts whose SQNR is infinite in every layer (no distortion
+    /// at all) have no bar. Nil when no point of this dynamic range has `layers`.
     static func layerSQNR(_ results: ReportResults, range: Double) -> Plot? {
         let points = slice(results, range: range)
-        guard let variation = points.filter({ $0.layers != nil }).map(\.variation).min() else { return nil }
+        let variations = points.filter { $0.layers != nil }.map(\.variation)
+        guard let variation = variations.filter({ $0 > 0 }).min() ?? variations.min() else { return nil }
         let series = results.levelLabels.compactMap { levels in
             points.first { $0.levels == levels && $0.variation == variation && $0.layers != nil }
-        }
+        }.filter { point in point.layers!.contains { $0.sqnrDecibels.isFinite } }
+        guard !series.isEmpty else { return nil }
         let layerNames = series.flatMap { $0.layers!.map(\.layer) }.uniqued()
         let rows = layerNames.map { name in
             ["\"\(name.replacingOccurrences(of: "\"", with: "'"))\""] + series.map { point in

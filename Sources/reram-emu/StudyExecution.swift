@@ -18,6 +18,8 @@ struct StudyExecution {
 
     func run() throws {
         let started = Date()
+        // Installed first, so a signal during loading also stops the run cleanly.
+        Interruption.shared.install()
         try checkModelFitsInMemory()
         let inputs = try StudyLoader.load(config, configURL: configURL, dataDirectory: dataDirectory, limit: limit,
                                           log: { if !quiet { log($0) } })
@@ -40,7 +42,6 @@ struct StudyExecution {
         let (journal, finished) = try OutputFolder(url: output).prepare(header: header, resume: resume, force: force)
         if !quiet && !finished.isEmpty { log("resuming: \(finished.count) grid points already in \(journal.url.path)") }
 
-        Interruption.shared.install()
         var entries = finished
         try runPoints(plan, study: study, journal: journal, entries: &entries)
         if let signal = Interruption.shared.receivedSignal {

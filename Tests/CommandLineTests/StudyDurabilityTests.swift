@@ -59,7 +59,12 @@ private func csv(_ folder: URL) throws -> Data {
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        Thread.sleep(forTimeInterval: 1.0)
+        // Interrupt once the journal exists, that is once the study is under way.
+        let journal = workspace.output.appendingPathComponent("journal.jsonl")
+        for _ in 0..<600 where !FileManager.default.fileExists(atPath: journal.path) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.3)
         kill(process.processIdentifier, SIGINT)
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
