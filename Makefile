@@ -4,8 +4,11 @@
 SWIFT ?= swift
 CONFIG ?= configs/mnist-mlp.json
 BINARY := .build/release/reram-emu
+# `make fuzz` runs each libFuzzer target for FUZZ_SECONDS; see docs/fuzzing.md.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= ONNX IDX CIFAR StudyConfig
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench fuzz clean
 
 deps:
 	@scripts/install-deps.sh
@@ -22,6 +25,14 @@ test: deps
 
 bench: build
 	$(BINARY) bench
+
+# One target at a time; each prints libFuzzer's final stats (executions, executions per
+# second). Fails if any target found a crash, and names its log and input.
+fuzz: deps
+	scripts/fuzz/build.sh $(FUZZ_TARGETS)
+	@status=0; for target in $(FUZZ_TARGETS); do \
+		scripts/fuzz/run.sh $$target $(FUZZ_SECONDS) || status=1; \
+	done; exit $$status
 
 clean:
 	rm -rf .build results
