@@ -17,8 +17,9 @@ SWIFTC=${SWIFTC:-swiftc}
 OUT=.build/fuzz
 mkdir -p "$OUT"
 
-# -O keeps Swift's bounds and overflow checks (only -Ounchecked drops them) and runs
-# several times faster than -Onone; -g keeps symbols for ASan and crash reports.
+# -O keeps Swift's bounds and overflow checks (only -Ounchecked drops them), so the
+# optimized build still traps wherever a debug build would. -g keeps symbols for ASan and
+# crash reports. lld links the targets, because gold warns about each ASan local symbol.
 COMMON=(-O -g -sanitize=fuzzer,address -parse-as-library -enable-testing
         -swift-version 5 -I "$OUT" -I Sources/CGSL -I Sources/CBLAS -I Sources/CZlib)
 

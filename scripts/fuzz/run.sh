@@ -38,7 +38,11 @@ status=0
     >"$FUZZ/logs/$TARGET.log" 2>&1 || status=$?
 grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' \
     "$FUZZ/logs/$TARGET.log" | sed "s/^/fuzz: $TARGET: /" || true
-echo "fuzz: $TARGET: corpus $(find "$FUZZ/corpus/$TARGET" -type f | wc -l) files"
+# The DONE line gives the coverage and the corpus that libFuzzer kept in memory (units and
+# bytes). The folder may hold more files, because libFuzzer does not delete inputs that
+# later ones made redundant.
+grep -E '^#[0-9]+[[:space:]]+DONE' "$FUZZ/logs/$TARGET.log" | tail -n 1 | sed "s/^/fuzz: $TARGET: /" || true
+echo "fuzz: $TARGET: corpus folder $(find "$FUZZ/corpus/$TARGET" -type f | wc -l) files"
 if [[ $status -ne 0 ]]; then
     echo "fuzz: $TARGET: libFuzzer exited with $status; see $FUZZ/logs/$TARGET.log and $FUZZ/artifacts/$TARGET/" >&2
     grep -E 'ERROR|Fatal error|SUMMARY|Test unit written' "$FUZZ/logs/$TARGET.log" | head -5 >&2 || true

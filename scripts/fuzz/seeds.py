@@ -178,6 +178,9 @@ def main():
     write("ONNX", "tiny-cnn.onnx", tiny_cnn())
     # The real model's first 4 KB: its header, graph start and the start of an initializer.
     write("ONNX", "mnist-mlp-head.onnx", (ROOT / "models/mnist-mlp.onnx").read_bytes()[:4096])
+    cnn = ROOT / "models/cifar10-cnn.onnx"
+    if cnn.exists():
+        write("ONNX", "cifar10-cnn-head.onnx", cnn.read_bytes()[:4096])
 
     images = gzip.decompress((ROOT / "data/mnist/t10k-images-idx3-ubyte.gz").read_bytes())
     labels = gzip.decompress((ROOT / "data/mnist/t10k-labels-idx1-ubyte.gz").read_bytes())
