@@ -6,8 +6,11 @@
 SWIFT ?= swift
 CONFIG ?= configs/mnist-mlp.json
 BINARY := .build/release/reram-emu
+# `make fuzz` runs each libFuzzer target for FUZZ_SECONDS; see docs/fuzzing.md.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= ONNX IDX CIFAR StudyConfig
 
-.PHONY: deps build run test test-spice test-slurm bench clean
+.PHONY: deps build run test test-spice test-slurm bench fuzz clean
 
 deps:
 	@scripts/install-deps.sh
@@ -32,6 +35,14 @@ test-slurm: deps
 
 bench: build
 	$(BINARY) bench
+
+# One target at a time; each prints libFuzzer's final stats (executions, executions per
+# second). Fails if any target found a crash, and names its log and input.
+fuzz: deps
+	scripts/fuzz/build.sh $(FUZZ_TARGETS)
+	@status=0; for target in $(FUZZ_TARGETS); do \
+		scripts/fuzz/run.sh $$target $(FUZZ_SECONDS) || status=1; \
+	done; exit $$status
 
 clean:
 	rm -rf .build results

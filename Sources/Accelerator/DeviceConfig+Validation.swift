@@ -76,15 +76,14 @@ extension DeviceConfig {
             throw ConfigError(key: gmaxKey, message: "Gmax = \(maximumSiemens) S is invalid; allowed: above 0 S up to 1 S")
         }
         if let gmin = minimumSiemens {
-            guard gmin.isFinite, gmin >= 0, gmin < maximumSiemens else {
+            // Every grid point builds its window from Gmax / Gmin, so Gmin = 0, or a Gmin so
+            // small that the ratio overflows to infinity, would pass here and fail at run time.
+            guard gmin.isFinite, gmin > 0, gmin < maximumSiemens, (maximumSiemens / gmin).isFinite else {
                 throw ConfigError(key: gminSiemens != nil ? "device.gminSiemens" : "device.offResistanceOhms",
-                                  message: "Gmin = \(gmin) S must be at least 0 and below Gmax = \(maximumSiemens) S; lower Gmin or raise Gmax")
+                                  message: "Gmin = \(gmin) S must be above 0 and below Gmax = \(maximumSiemens) S, with a finite Gmax / Gmin; lower Gmin or raise Gmax, or give a Gmin above 0")
             }
             if dynamicRange != nil {
                 throw ConfigError(key: "device.dynamicRange", message: "the device already fixes Gmin; remove device.dynamicRange or the device's Gmin")
-            }
-            if levelSpacing == .resistance && gmin == 0 {
-                throw ConfigError(key: "device.levelSpacing", message: "levels evenly spaced in resistance need Gmin above 0 S (a finite Roff)")
             }
         }
         if let range = dynamicRange, !(range.isFinite && range > 1) {

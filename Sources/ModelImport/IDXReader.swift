@@ -48,7 +48,12 @@ public enum IDXReader {
             let offset = 4 + 4 * d
             let size = Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
             dimensions.append(size)
-            expected *= size
+            // Three 32-bit sizes can multiply past Int.max; such a header is corrupt.
+            let (product, overflow) = expected.multipliedReportingOverflow(by: size)
+            guard !overflow else {
+                throw ImportError(file: file, message: "header dimensions \(dimensions) need more data bytes than a 64-bit count can hold; the file is corrupt, download it again")
+            }
+            expected = product
         }
         guard bytes.count - headerSize == expected else {
             throw ImportError(file: file, message: "holds \(bytes.count - headerSize) data bytes but its header \(dimensions) needs \(expected); the file is truncated or corrupt, download it again")

@@ -14,6 +14,7 @@ extension NetworkLowering {
         guard b.dims.count == 2 else {
             throw ONNXError("\(source): Gemm weights '\(b.name)' have shape \(b.dims); expected a 2-D matrix")
         }
+        try checkWeightDims(b, of: node)
         let transposed = try node.int("transB", default: 0) != 0
         let (inputs, outputs) = transposed ? (b.dims[1], b.dims[0]) : (b.dims[0], b.dims[1])
         try requireFeatures(inputs, node: node)
@@ -32,6 +33,7 @@ extension NetworkLowering {
         guard b.dims.count == 2 else {
             throw ONNXError("\(source): MatMul weights '\(b.name)' have shape \(b.dims); expected a 2-D matrix")
         }
+        try checkWeightDims(b, of: node)
         try requireFeatures(b.dims[0], node: node)
         appendDense(node, matrix: WeightMatrix(rows: b.dims[0], columns: b.dims[1], values: b.floatValues,
                                                bias: [Float](repeating: 0, count: b.dims[1])))
@@ -113,6 +115,7 @@ extension NetworkLowering {
         guard w.dims.count == 4, shape.count == 3 else {
             throw ONNXError("\(source): \(label(node)) has weights of shape \(w.dims) on input shape \(shape); only 2-D convolutions on [channels, height, width] are supported")
         }
+        try checkWeightDims(w, of: node)
         let group = try node.int("group", default: 1)
         guard group == 1 else {
             throw ONNXError("\(source): \(label(node)) has group = \(group); grouped and depthwise convolutions are not supported yet, so export with group = 1")
@@ -123,7 +126,11 @@ extension NetworkLowering {
         var g = ConvolutionGeometry(inputChannels: shape[0], inputHeight: shape[1], inputWidth: shape[2],
                                     outputChannels: w.dims[0], kernelHeight: w.dims[2], kernelWidth: w.dims[3])
         try applyWindowAttributes(node, kernel: (w.dims[2], w.dims[3]), geometry: &g)
-        guard g.outputHeight > 0, g.outputWidth > 0 else {
+        // The division in outputHeight truncates toward zero, so a window one pixel too large
+        // would still count one output. Compare the padded input with the dilated kernel instead.
+        guard g.inputHeight + g.padTop + g.padBottom >= g.dilationY * (g.kernelHeight - 1) + 1,
+              g.inputWidth + g.padLeft + g.padRight >= g.dilationX * (g.kernelWidth - 1) + 1
+        else {
             throw ONNXError("\(source): \(label(node)) gives an empty output for input shape \(shape)")
         }
         // ONNX weights are [C_out, C_in, K_h, K_w]; the matrix has row (c, ky, kx), column C_out.
@@ -133,8 +140,10 @@ extension NetworkLowering {
             bias = try broadcastBias(try constantFloats(node.inputs[2], of: node, role: "bias"), count: g.outputChannels, node: node)
         }
         let matrix = WeightMatrix(rows: g.patchSize, columns: g.outputChannels, values: values, bias: bias)
+        let outputShape = [g.outputChannels, g.outputHeight, g.outputWidth]
+        try Self.checkSampleSize(outputShape, of: label(node), source: source)
         append(.convolution(ConvolutionLayer(name: node.displayName, geometry: g, matrix: matrix)), foldable: true)
-        shape = [g.outputChannels, g.outputHeight, g.outputWidth]
+        shape = outputShape
     }
 
     func transpose(_ values: [Float], rows: Int, columns: Int) -> [Float] {

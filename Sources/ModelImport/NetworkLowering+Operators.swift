@@ -17,10 +17,12 @@ extension NetworkLowering {
         let strides = try node.ints("strides", default: [1, 1])
         let dilations = try node.ints("dilations", default: [1, 1])
         let pads = try node.ints("pads", default: [0, 0, 0, 0])
+        let limit = Int64(Self.maxDimension)
         guard strides.count == 2, dilations.count == 2, pads.count == 4,
-              strides.allSatisfy({ $0 >= 1 }), dilations.allSatisfy({ $0 >= 1 }), pads.allSatisfy({ $0 >= 0 })
+              strides.allSatisfy({ (1...limit).contains($0) }), dilations.allSatisfy({ (1...limit).contains($0) }),
+              pads.allSatisfy({ (0...limit).contains($0) })
         else {
-            throw ONNXError("\(source): \(label(node)) has strides \(strides), dilations \(dilations), pads \(pads); expected 2 strides >= 1, 2 dilations >= 1 and 4 pads >= 0 for a 2-D window")
+            throw ONNXError("\(source): \(label(node)) has strides \(strides), dilations \(dilations), pads \(pads); expected 2 strides and 2 dilations of 1 to \(limit) and 4 pads of 0 to \(limit) for a 2-D window")
         }
         window.strides = (Int(strides[0]), Int(strides[1]))
         window.dilations = (Int(dilations[0]), Int(dilations[1]))
@@ -64,8 +66,8 @@ extension NetworkLowering {
             throw ONNXError("\(source): \(label(node)) needs a [channels, height, width] input, got \(shape)")
         }
         let kernel = try node.ints("kernel_shape", default: nil)
-        guard kernel.count == 2, kernel.allSatisfy({ $0 >= 1 }) else {
-            throw ONNXError("\(source): \(label(node)) has kernel_shape \(kernel); expected two sizes >= 1")
+        guard kernel.count == 2, kernel.allSatisfy({ (1...Int64(Self.maxDimension)).contains($0) }) else {
+            throw ONNXError("\(source): \(label(node)) has kernel_shape \(kernel); expected two sizes of 1 to \(Self.maxDimension)")
         }
         let w = try window(node, kernel: (Int(kernel[0]), Int(kernel[1])))
         guard w.dilations == (1, 1) else {
@@ -76,13 +78,16 @@ extension NetworkLowering {
         (pool.padTop, pool.padLeft, pool.padBottom, pool.padRight) = w.pads
         pool.ceilMode = try node.int("ceil_mode", default: 0) != 0
         pool.countIncludePad = try node.int("count_include_pad", default: 0) != 0
-        let outHeight = pool.outputHeight(shape[1])
-        let outWidth = pool.outputWidth(shape[2])
-        guard outHeight > 0, outWidth > 0 else {
+        // As for Conv, compare first: the division in outputSize truncates toward zero.
+        guard shape[1] + pool.padTop + pool.padBottom >= pool.kernelHeight,
+              shape[2] + pool.padLeft + pool.padRight >= pool.kernelWidth
+        else {
             throw ONNXError("\(source): \(label(node)) gives an empty output for input shape \(shape)")
         }
+        let outputShape = [shape[0], pool.outputHeight(shape[1]), pool.outputWidth(shape[2])]
+        try Self.checkSampleSize(outputShape, of: label(node), source: source)
         append(node.opType == "MaxPool" ? .maxPool(pool) : .averagePool(pool))
-        shape = [shape[0], outHeight, outWidth]
+        shape = outputShape
     }
 
     mutating func lowerGlobalAveragePool(_ node: ONNXNode) throws {

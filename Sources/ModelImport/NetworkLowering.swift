@@ -13,6 +13,18 @@ public struct NetworkLowering {
         "Softmax",
     ]
 
+    /// The largest size accepted for one axis of the input, a kernel or a weight matrix,
+    /// and for a stride, dilation or pad. It is far above any network a crossbar maps, and
+    /// small enough that the window arithmetic below cannot overflow `Int`.
+    static let maxDimension = 1 << 24
+
+    /// The maximum number of values in one sample at any point of the chain, so that shape
+    /// products such as a Flatten cannot overflow `Int`.
+    static let maxSampleElements = 1 << 31
+
+    /// Inputs that each operator reads by position; other operators read only the first.
+    static let requiredInputs = ["Gemm": 2, "MatMul": 2, "Add": 2, "Conv": 2, "BatchNormalization": 5]
+
     let source: String
     let graph: ONNXGraph
     /// Initializers and Constant outputs by name.
@@ -62,10 +74,26 @@ public struct NetworkLowering {
             guard case .value(let size) = dim, size > 0 else {
                 throw ONNXError("\(source): graph input '\(input.name)' has a dynamic dimension besides the batch; export with a fixed image size")
             }
+            guard size <= Self.maxDimension else {
+                throw ONNXError("\(source): graph input '\(input.name)' has dimension \(size); reram-emu accepts at most \(Self.maxDimension) per axis")
+            }
             sampleShape.append(size)
         }
         current = input.name
         shape = sampleShape
+        try Self.checkSampleSize(sampleShape, of: "graph input '\(input.name)'", source: source)
+    }
+
+    /// Throws unless a sample of `shape` has at most `maxSampleElements` values.
+    static func checkSampleSize(_ shape: [Int], of what: String, source: String) throws {
+        var count = 1
+        for size in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            guard !overflow, product <= maxSampleElements else {
+                throw ONNXError("\(source): \(what) gives each sample the shape \(shape), more than \(maxSampleElements) values; reram-emu does not map networks that large, so export a smaller input or layer")
+            }
+            count = product
+        }
     }
 
     mutating func lower(_ node: ONNXNode) throws {
@@ -77,11 +105,18 @@ public struct NetworkLowering {
             constants[output] = try node.tensor("value")
             return
         }
+        guard let output = node.outputs.first else {
+            throw ONNXError("\(source): \(label(node)) has no output; every node in the chain must name its result")
+        }
+        let needed = Self.requiredInputs[node.opType] ?? 1
+        guard node.inputs.count >= needed else {
+            throw ONNXError("\(source): \(label(node)) has \(node.inputs.count) inputs; \(node.opType) needs at least \(needed)")
+        }
         guard node.inputs.first == current else {
             throw ONNXError("\(source): \(label(node)) reads '\(node.inputs.first ?? "")' instead of the previous result '\(current)'; only chains of operators are supported (no branches or residual connections)")
         }
         try lowerOperator(node)
-        current = node.outputs[0]
+        current = output
     }
 
     private mutating func lowerOperator(_ node: ONNXNode) throws {
@@ -138,5 +173,14 @@ public struct NetworkLowering {
             throw ONNXError("\(source): tensor '\(name)' holds \(tensor.floatValues[bad]) at element \(bad); weights must be finite, so check the training run that produced the model")
         }
         return tensor
+    }
+
+    /// Throws unless every dimension of a weight tensor lies in 1...maxDimension. An empty
+    /// weight tensor would give a layer without rows or columns, and one with dims such as
+    /// [0, 1, 2^40, 2^40] would overflow the convolution geometry.
+    func checkWeightDims(_ tensor: ONNXTensor, of node: ONNXNode) throws {
+        guard tensor.dims.allSatisfy({ (1...Self.maxDimension).contains($0) }) else {
+            throw ONNXError("\(source): weights '\(tensor.name)' of \(label(node)) have shape \(tensor.dims); every dimension must be 1 to \(Self.maxDimension)")
+        }
     }
 }
