@@ -150,13 +150,13 @@ def read_idx_gz(path):
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
 
-def load_images(workload, data_dir, which):
-    """Return the normalized float32 images (N x C x H x W) and int64 labels of a split."""
+def load_images(workload, data_dir, split):
+    """Return the normalized float32 images (N x C x H x W) and int64 labels of "test" or "calibration"."""
     import numpy as np
 
     spec = WORKLOADS[workload]
-    images_file, labels_file = spec[which]
-    limit = spec["images"] if which == "test" else spec["calibration_limit"]
+    images_file, labels_file = spec[split]
+    limit = spec["images"] if split == "test" else spec["calibration_limit"]
     if spec["format"] == "idx":
         images = read_idx_gz(os.path.join(data_dir, images_file))[:, None, :, :]
         labels = read_idx_gz(os.path.join(data_dir, labels_file)).astype(np.int64)
@@ -199,8 +199,8 @@ def onnx_to_torch(path):
             constants[node.output[0]] = numpy_helper.to_array(attribute(node, "value", None))
             continue
         if node.input[0] != current:
-            raise ValueError(f"{path}: node {node.name} ({node.op_type}) does not follow {current}; "
-                             "only chain-shaped graphs are supported")
+            raise ValueError(f"{path}: node {node.name} ({node.op_type}) does not take the output of the "
+                             f"previous node ({current}). Only chain-shaped graphs are supported.")
         op = node.op_type
         if op == "Conv":
             w = torch.from_numpy(weights[node.input[1]])
@@ -402,7 +402,7 @@ def to_analog(model, backend, full_scales):
 # ---------------------------------------------------------------- one run (child process)
 
 def run_child(spec):
-    """Time warm-up and timed trials of one workload, back end and thread count."""
+    """Run the warm-up and timed trials of one workload, back end and thread count, and return the figures."""
     import numpy as np
     import torch
 
@@ -510,6 +510,12 @@ def main():
         thread_counts = [int(t) for t in args.threads.split(",")]
     except ValueError:
         raise SystemExit(f"error: invalid --threads '{args.threads}'; use comma-separated integers like 1,2")
+    if any(t < 1 for t in thread_counts):
+        raise SystemExit(f"error: invalid --threads '{args.threads}'; each count must be at least 1")
+    if args.trials is not None and args.trials < 1:
+        raise SystemExit(f"error: invalid --trials {args.trials}; use at least 1")
+    if args.warmup < 0:
+        raise SystemExit(f"error: invalid --warmup {args.warmup}; use 0 or more")
     selected = list(WORKLOADS) if args.workload == "all" else [args.workload]
 
     results = {}
@@ -567,8 +573,8 @@ def print_table(results):
         for backend, per_threads in per_backend.items():
             for threads, seconds in sorted(per_threads.items(), key=lambda item: int(item[0])):
                 value = accuracy.get(backend, {}).get(threads)
-                shown = f"{value * 100:.2f} %" if value is not None else "-"
-                print(f"{workload:<9} {backend:<9} {threads:>7} {seconds:>9.3f} {shown:>9} "
+                cell = f"{value * 100:.2f} %" if value is not None else "-"
+                print(f"{workload:<9} {backend:<9} {threads:>7} {seconds:>9.3f} {cell:>9} "
                       f"{accuracy.get('float', 0) * 100:>5.2f} %")
 
 
