@@ -549,9 +549,14 @@ def main():
                         "data_dir": args.data_dir}
                 print(f"{workload}: {backend} tile, {threads} thread(s), {args.warmup} warm-up + {trials} timed trials ...",
                       flush=True)
+                # The 1-minute load average before and after a run shows whether other jobs shared the cores.
+                load_before = os.getloadavg()[0]
                 result = spawn(spec)
+                result["load_average_before"] = load_before
+                result["load_average_after"] = os.getloadavg()[0]
                 print(f"  {result['seconds_per_trial']:.3f} s per trial ({result['program_seconds_per_trial']:.3f} s programming), accuracy {result['mean_accuracy'] * 100:.2f} % "
-                      f"(float {result['float_accuracy'] * 100:.2f} %), {result['tiles']} tiles", flush=True)
+                      f"(float {result['float_accuracy'] * 100:.2f} %), {result['tiles']} tiles, "
+                      f"load average {result['load_average_before']:.2f} -> {result['load_average_after']:.2f}", flush=True)
                 times.setdefault(backend, {})[str(threads)] = result["seconds_per_trial"]
                 accuracy["float"] = result["float_accuracy"]
                 accuracy.setdefault(backend, {})[str(threads)] = result["mean_accuracy"]
