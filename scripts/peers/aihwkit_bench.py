@@ -38,6 +38,7 @@ DYNAMIC_RANGE = 10
 TILE = 128
 DAC_BITS = 8
 ADC_BITS = 8
+ADC_PERCENTILE = 99.99
 GMAX_US = 100.0  # reram-emu's configs: Gmax = 1e-4 S; only the ratio Gmax / Gmin matters
 GMIN_US = GMAX_US / DYNAMIC_RANGE
 
@@ -97,11 +98,13 @@ reram-emu bench settings -> aihwkit 1.1.0 (both back ends get the same rpu_confi
   forward.inp_bound = 1, forward.inp_res = 1 / (2^8 - 2): a step of 2 / 254 = 1 / 127,
   so 255 symmetric codes like reram-emu's L = 2^(b-1) - 1 = 127.
   forward.noise_management = NONE (no per-vector input scaling).
-- 8-bit ADC with the worst-case range -> forward.out_bound = rows of the layer's
-  tiles (the largest of the even split; reram-emu's I_fs = V_read * rows used *
-  (Gmax - Gmin) in normalized units), forward.out_res = 1 / (2^8 - 2), so the step is
-  out_bound / 127 and outputs clip at +-out_bound. forward.bound_management = NONE
-  (no re-run with scaled inputs on clipping).
+- 8-bit ADC with the calibrated range that `reram-emu bench` uses (99.99th percentile)
+  -> forward.out_bound per layer = the 99.99th percentile of the magnitudes of all
+  the layer's tile outputs (normalized units) on the calibration images, with the
+  tiles programmed without variation and read with an ideal ADC (out_res = -1), the
+  element ceil(p / 100 (n - 1)) of the sorted magnitudes as in reram-emu.
+  forward.out_res = 1 / (2^8 - 2), so the step is out_bound / 127 and outputs clip at
+  +-out_bound. forward.bound_management = NONE (no re-run with scaled inputs).
 - no other non-ideality: forward.out_noise = 0, inp_noise = 0, w_noise = 0
   (w_noise_type NONE), ir_drop = 0, out_nonlinearity = 0, bias digital
   (mapping.digital_bias = True), no weight modifier, no clipping, no remapping.
@@ -264,8 +267,8 @@ def onnx_to_torch(path):
 
 # ---------------------------------------------------------------- aihwkit model
 
-def make_noise_model():
-    """Return the aihwkit noise model for 64 levels and 5 % relative variation."""
+def make_noise_model(sigma):
+    """Return the aihwkit noise model for 64 levels and relative variation sigma."""
     import torch
     from aihwkit.inference.converter.conductance import SinglePairConductanceConverter
     from aihwkit.inference.noise.base import BaseNoiseModel
@@ -307,7 +310,7 @@ def make_noise_model():
         def apply_drift_noise_to_conductance(self, g_prog, drift_noise_param, t_inference):
             return g_prog
 
-    return QuantizedRelativeVariation(LEVELS, VARIATION, GMAX_US, GMIN_US)
+    return QuantizedRelativeVariation(LEVELS, sigma, GMAX_US, GMIN_US)
 
 
 def weight_layers(model):
@@ -334,14 +337,12 @@ def input_full_scales(model, calibration):
     return scales
 
 
-def tile_rows(in_size):
-    """Return the rows of the largest tile when aihwkit splits in_size inputs evenly."""
-    tiles = (in_size + TILE - 1) // TILE
-    return (in_size + tiles - 1) // tiles
+def to_analog(model, backend, full_scales, out_bounds=None, sigma=VARIATION):
+    """Convert the float model to aihwkit with the settings of SETTINGS.
 
-
-def to_analog(model, backend, full_scales):
-    """Convert the float model to aihwkit with the settings of SETTINGS."""
+    out_bounds are the per-layer ADC ranges in normalized units; None gives an ideal
+    ADC (no quantization, no clipping), as the range calibration needs.
+    """
     import copy
     import torch
     from aihwkit.nn.conversion import convert_to_analog
@@ -356,7 +357,7 @@ def to_analog(model, backend, full_scales):
     config.mapping.weight_scaling_columnwise = False
     config.forward.inp_bound = 1.0
     config.forward.inp_res = 1 / (2**DAC_BITS - 2)
-    config.forward.out_res = 1 / (2**ADC_BITS - 2)
+    config.forward.out_res = 1 / (2**ADC_BITS - 2) if out_bounds is not None else -1.0
     config.forward.inp_noise = 0.0
     config.forward.out_noise = 0.0
     config.forward.w_noise = 0.0
@@ -367,14 +368,13 @@ def to_analog(model, backend, full_scales):
     config.pre_post.input_range.enable = True
     config.pre_post.input_range.learn_input_range = False
     config.pre_post.input_range.init_from_data = 0
-    config.noise_model = make_noise_model()
+    config.noise_model = make_noise_model(sigma)
     config.drift_compensation = None
 
     digital = copy.deepcopy(model)
     layers = weight_layers(digital)
-    for layer, full_scale in zip(layers, full_scales):
-        in_size = layer.weight[0].numel()
-        layer.reram_out_bound = float(tile_rows(in_size))
+    for index, (layer, full_scale) in enumerate(zip(layers, full_scales)):
+        layer.reram_out_bound = float(out_bounds[index]) if out_bounds is not None else 1e9
         layer.reram_full_scale = full_scale
 
     def per_layer(_name, module, rpu_config):
@@ -397,6 +397,39 @@ def to_analog(model, backend, full_scales):
                 tile.set_weights(weight / w_max, apply_weight_scaling=False)
                 tile.set_scales(torch.tensor([w_max]))
     return analog.eval()
+
+
+def calibrated_out_bounds(model, backend, full_scales, calibration, batch_size):
+    """Return each layer's calibrated ADC range, as reram-emu's bench computes it.
+
+    The tiles are programmed without variation and read with an ideal ADC, the
+    calibration images run through them, and a layer's range is the ADC_PERCENTILE
+    percentile (element ceil(p / 100 (n - 1)) of the sorted magnitudes, as in
+    MonteCarloStudy.calibrated) of the tile outputs of all its tiles.
+    """
+    import numpy as np
+    import torch
+
+    analog = to_analog(model, backend, full_scales, out_bounds=None, sigma=0.0)
+    magnitudes = []
+    for analog_layer in analog.analog_layers():
+        store = []
+        magnitudes.append(store)
+        for tile in analog_layer.analog_tiles():
+            def post_forward(x_output, dim, is_test=False, ctx=None, original=tile.post_forward, store=store):
+                store.append(x_output.detach().abs().flatten().numpy().copy())
+                return original(x_output, dim, is_test, ctx)
+            tile.post_forward = post_forward
+    analog.program_analog_weights()
+    with torch.no_grad():
+        for start in range(0, len(calibration), batch_size):
+            analog(calibration[start:start + batch_size])
+    bounds = []
+    for store in magnitudes:
+        values = np.concatenate(store)
+        position = min(len(values) - 1, int(np.ceil(ADC_PERCENTILE / 100 * (len(values) - 1))))
+        bounds.append(max(float(np.partition(values, position)[position]), 1e-30))
+    return bounds
 
 
 # ---------------------------------------------------------------- one run (child process)
@@ -427,9 +460,11 @@ def run_child(spec):
     start = time.perf_counter()
     float_accuracy = accuracy(model)
     float_seconds = time.perf_counter() - start
-    full_scales = input_full_scales(model, torch.from_numpy(x_cal))
+    x_cal = torch.from_numpy(x_cal)
+    full_scales = input_full_scales(model, x_cal)
+    out_bounds = calibrated_out_bounds(model, spec["backend"], full_scales, x_cal, batch_size)
     start = time.perf_counter()
-    analog = to_analog(model, spec["backend"], full_scales)
+    analog = to_analog(model, spec["backend"], full_scales, out_bounds)
     convert_seconds = time.perf_counter() - start
 
     program_seconds = []
@@ -460,6 +495,7 @@ def run_child(spec):
         "float_seconds": float_seconds,
         "convert_seconds": convert_seconds,
         "input_full_scales": full_scales,
+        "adc_out_bounds": out_bounds,
         "tiles": sum(len(list(layer.analog_tiles())) for layer in analog.analog_layers()),
         "torch_threads": torch.get_num_threads(),
     }
