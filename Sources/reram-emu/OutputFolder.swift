@@ -28,12 +28,28 @@ struct OutputFolder {
             return (try JournalFile.open(journalURL, keepingBytes: contents.validBytes), entries)
         }
         if !existing.isEmpty {
-            guard force else {
-                throw UsageError(description: "\(url.path) already holds a study (\(existing.map(\.lastPathComponent).joined(separator: ", "))); add --resume to continue it, --force to start over, or choose another --output")
+            if !force {
+                guard let earlier = earlierStudy(), (try? Self.checkSameStudy(earlier, header, journal: journalURL)) != nil else {
+                    throw UsageError(description: "\(url.path) already holds another study (\(existing.map(\.lastPathComponent).joined(separator: ", "))); add --force to replace it, or choose another --output")
+                }
+                log("note: \(url.path) holds an earlier run of this study; starting it over (--resume keeps its finished points)")
             }
             for file in existing { try FileManager.default.removeItem(at: file) }
         }
         return (try JournalFile.create(at: journalURL, header: header), [:])
+    }
+
+    /// The header of the study the folder holds: from its journal, or rebuilt from
+    /// results.json when an older run left no journal. Nil when neither can be read.
+    private func earlierStudy() -> JournalHeader? {
+        if let contents = try? JournalFile.read(journalURL) { return contents.header }
+        guard let data = try? Data(contentsOf: url.appendingPathComponent("results.json")),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let study = object["study"], let testImages = object["testImages"] as? Int,
+              let studyData = try? JSONSerialization.data(withJSONObject: study),
+              let config = try? JSONDecoder().decode(StudyConfig.self, from: studyData)
+        else { return nil }
+        return JournalHeader(version: "", study: config, shard: nil, testImages: testImages, floatAccuracy: 0, mapping: [])
     }
 
     /// Throws, naming the differing keys, unless the journal was written by the same study.

@@ -109,11 +109,24 @@ private func csv(_ folder: URL) throws -> Data {
         let again = try Executable.run(["run", config.path, "--output", workspace.output.path, "--limit", "200", "--quiet",
                                         "--trials", "2"])
         #expect(again.status != 0)
-        #expect(again.stderr.contains("already holds a study"))
+        #expect(again.stderr.contains("already holds another study"))
         let resumeOther = try Executable.run(["run", config.path, "--output", workspace.output.path, "--limit", "200",
                                               "--quiet", "--trials", "2", "--resume"])
         #expect(resumeOther.status != 0)
         #expect(resumeOther.stderr.contains("differing keys: trials"))
+    }
+
+    @Test func sameStudyRunsAgainInItsFolder() throws {
+        let workspace = try Workspace()
+        let config = try smallStudy(workspace)
+        let arguments = ["run", config.path, "--output", workspace.output.path, "--limit", "200", "--quiet"]
+        let first = try Executable.run(arguments)
+        #expect(first.status == 0, "\(first.stderr)")
+        let firstCSV = try csv(workspace.output)
+        let second = try Executable.run(arguments)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("holds an earlier run of this study"))
+        #expect(try csv(workspace.output) == firstCSV)
     }
 
     @Test func studyLargerThanMemoryRefusedBeforeWork() throws {
