@@ -8,10 +8,10 @@ struct OutputFolder {
 
     var journalURL: URL { url.appendingPathComponent(JournalFile.name) }
 
-    /// Opens the journal to append to and returns the points it already holds.
+    /// Opens the journal to append to and returns the points it already contains.
     ///
-    /// - Throws: `UsageError` when resuming without a journal or with another config, or
-    ///   when starting over in a folder that holds a study without `force`.
+    /// - Throws: `UsageError` when resuming a journal of another config, or when the folder
+    ///   contains a different study and `force` is not set.
     func prepare(header: JournalHeader, resume: Bool, force: Bool) throws -> (JournalFile, [Int: JournalEntry]) {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         let files = [journalURL, url.appendingPathComponent("results.json"), url.appendingPathComponent("results.csv")]
@@ -39,7 +39,7 @@ struct OutputFolder {
         return (try JournalFile.create(at: journalURL, header: header), [:])
     }
 
-    /// The header of the study the folder holds: from its journal, or rebuilt from
+    /// Returns the header of the study in the folder: from its journal, or rebuilt from
     /// results.json when an older run left no journal. Nil when neither can be read.
     private func earlierStudy() -> JournalHeader? {
         if let contents = try? JournalFile.read(journalURL) { return contents.header }
