@@ -57,15 +57,24 @@ extension PlotKinds {
         let levels = candidates.compactMap(\.levelCount).max().map(String.init) ?? "unquantized"
         let variation = candidates.map(\.variation).min()!
         let points = candidates.filter { $0.levels == levels && $0.variation == variation }
-        let bitCounts = points.map(\.adcBits).uniqued().sorted { ($0 ?? .max) < ($1 ?? .max) }
+        // One curve per ADC resolution and range mode, so worst-case and calibrated ranges
+        // never share a line.
+        let converters = points.map { ConverterKey(bits: $0.adcBits, range: $0.adcRange) }.uniqued()
+            .sorted { ($0.range, $0.bits ?? .max) < ($1.range, $1.bits ?? .max) }
+        let modes = Set(converters.map(\.range)).count
 
         var blocks: [String] = []
         var elements: [String] = []
-        for (index, bits) in bitCounts.enumerated() {
-            let series = points.filter { $0.adcBits == bits }.sorted { $0.tileRows! < $1.tileRows! }
+        for (index, converter) in converters.enumerated() {
+            let series = points.filter { ConverterKey(bits: $0.adcBits, range: $0.adcRange) == converter }
+                .sorted { $0.tileRows! < $1.tileRows! }
             blocks.append(PlotScript.dataBlock("t\(index)", series.map { PlotScript.accuracyRow(x: "\($0.tileRows!)", $0) }))
-            let title = bits.map { "ADC \($0) bit" } ?? "ideal ADC"
-            elements.append("$t\(index) using 1:2:3:4 with yerrorlines pointtype 7 pointsize 0.7 linewidth 2 linecolor rgb '\(PlotScript.color(index))' title \(PlotScript.quoted(title))")
+            let bitsTitle = converter.bits.map { "ADC \($0) bit" } ?? "ideal ADC"
+            let title = modes > 1 ? "\(bitsTitle), \(converter.range)" : bitsTitle
+            // The second range mode reuses the first one's colors, dashed.
+            let modeIndex = converters.filter { $0.range == converter.range }.firstIndex(of: converter)!
+            let dash = modes > 1 && converter.range != converters[0].range ? " dashtype 2" : ""
+            elements.append("$t\(index) using 1:2:3:4 with yerrorlines pointtype 7 pointsize 0.7 linewidth 2\(dash) linecolor rgb '\(PlotScript.color(modeIndex))' title \(PlotScript.quoted(title))")
         }
         elements.append(PlotScript.floatReference(results.floatAccuracy))
 
@@ -83,4 +92,10 @@ extension PlotKinds {
                     caption: "Accuracy against tile size per ADC resolution (\(context)); error bars: 95 % confidence interval of the mean",
                     commands: (blocks + settings + [PlotScript.plotCommand(elements)]).joined(separator: "\n"))
     }
+}
+
+/// The ADC resolution and range mode of one curve of the tile plot.
+private struct ConverterKey: Hashable {
+    var bits: Int?
+    var range: String
 }

@@ -1,8 +1,9 @@
 import Foundation
 
 /// The figures of a study, one file per dynamic range for each kind. Accuracy against
-/// levels, accuracy against variation and the heat map are always drawn. Per-layer SQNR and
-/// accuracy against tile size need fields that only some results carry, so they may be left out.
+/// levels, accuracy against variation and the heat map are drawn when their axes have at
+/// least two values. Per-layer SQNR and accuracy against tile size need fields that only
+/// some results carry, so they may be left out.
 enum PlotKinds {
     static func all(_ results: ReportResults) -> [Plot] {
         results.dynamicRanges.flatMap { range -> [Plot] in
@@ -29,7 +30,8 @@ enum PlotKinds {
     /// confidence band. Unquantized cells cannot sit on a level axis, so each variation's
     /// unquantized point is a separate square marker with error bars one octave right of the
     /// largest level count, at a tick labelled "unquantized".
-    static func accuracyVersusLevels(_ results: ReportResults, range: Double) -> Plot {
+    static func accuracyVersusLevels(_ results: ReportResults, range: Double) -> Plot? {
+        guard results.levelLabels.count >= 2 else { return nil }
         let points = slice(results, range: range)
         let counts = results.levelLabels.compactMap(Int.init)
         let unquantizedX = 2 * (counts.max() ?? 1)
@@ -63,7 +65,8 @@ enum PlotKinds {
     }
 
     /// (b) Mean accuracy against variation sigma, one curve per level count with its band.
-    static func accuracyVersusVariation(_ results: ReportResults, range: Double) -> Plot {
+    static func accuracyVersusVariation(_ results: ReportResults, range: Double) -> Plot? {
+        guard results.variations.count >= 2 else { return nil }
         let points = slice(results, range: range)
         var blocks: [String] = []
         var elements: [String] = []
@@ -86,7 +89,9 @@ enum PlotKinds {
     /// (c) Mean accuracy of every levels x variation cell, printed in the cell. A heat map has
     /// no y value to draw a line at, so the float accuracy is in the title and tops the colour scale, which starts at
     /// the lowest mean so that differences near the top stay visible.
-    static func accuracyHeatMap(_ results: ReportResults, range: Double) -> Plot {
+    static func accuracyHeatMap(_ results: ReportResults, range: Double) -> Plot? {
+        // gnuplot needs an image grid of at least 2 x 2 cells.
+        guard results.levelLabels.count >= 2, results.variations.count >= 2 else { return nil }
         let points = slice(results, range: range)
         let levels = results.levelLabels
         let variations = results.variations

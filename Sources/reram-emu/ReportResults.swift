@@ -72,7 +72,9 @@ struct ReportPoint: Decodable {
     var levelCount: Int? { Int(record.levels) }
 
     /// The hardware that is not on the levels, variation and dynamic range axes.
-    var hardware: HardwareKey { HardwareKey(tileRows: tileRows, tileColumns: tileColumns, adcBits: adcBits) }
+    var hardware: HardwareKey {
+        HardwareKey(tileRows: tileRows, tileColumns: tileColumns, adcBits: adcBits, adcRange: record.adcRange)
+    }
 }
 
 /// The tile shape and ADC resolution of a point; all nil when the grid has no such axes.
@@ -80,11 +82,14 @@ struct HardwareKey: Hashable {
     var tileRows: Int?
     var tileColumns: Int?
     var adcBits: Int?
+    /// The ADC range mode ("worstCase", "calibrated", "fixed"), so plots never mix modes.
+    var adcRange: String?
 
     var description: String {
         var parts: [String] = []
         if let rows = tileRows { parts.append("tile \(rows)x\(tileColumns ?? rows)") }
         if let bits = adcBits { parts.append("ADC \(bits) bit") }
+        if let range = adcRange { parts.append("ADC range \(range)") }
         return parts.joined(separator: ", ")
     }
 }
