@@ -1,7 +1,7 @@
 import DeviceModel
 import Peripherals
 
-/// How the ADC full-scale current of each tile is chosen.
+/// The rule that sets the ADC full-scale current of each tile.
 public enum ADCRangeMode: Hashable, Sendable {
     /// The largest current the tile can produce: V_read * (rows used) * (Gmax - Gmin) for a
     /// differential ADC, V_read * (rows used) * Gmax for the ADC of one array. No code clips.
@@ -14,7 +14,7 @@ public enum ADCRangeMode: Hashable, Sendable {
     case calibrated(percentile: Double)
 }
 
-/// Which currents the column ADCs convert.
+/// The currents the column ADCs convert.
 public enum ADCConversion: String, Hashable, Sendable, Codable, CaseIterable {
     /// One ADC converts the differential current I+ - I- of each column.
     case differential

@@ -19,7 +19,7 @@ public struct Dataset: Sendable {
 
     public var count: Int { labels.count }
 
-    /// The first `limit` images, or all when `limit` is nil or larger than the set.
+    /// Returns the first `limit` images, or all when `limit` is nil or larger than the set.
     public func prefix(_ limit: Int?) -> Dataset {
         guard let limit, limit < count else { return self }
         let size = shape.reduce(1, *)
@@ -34,7 +34,7 @@ public struct Dataset: Sendable {
                            values: Array(pixels[range.lowerBound * size..<range.upperBound * size]))
     }
 
-    /// The ranges of consecutive batches of `batchSize` images covering the set.
+    /// Returns the ranges of consecutive batches of `batchSize` images covering the set.
     public func batchRanges(batchSize: Int) -> [Range<Int>] {
         stride(from: 0, to: count, by: batchSize).map { $0..<min($0 + batchSize, count) }
     }
@@ -43,7 +43,7 @@ public struct Dataset: Sendable {
 /// Per-layer DAC full scales taken from the float network on calibration data that the
 /// study does not score.
 public enum Calibration {
-    /// x_fs of every weight layer: the largest input magnitude that layer sees over the
+    /// x_fs of every weight layer: the largest input magnitude that layer receives over the
     /// calibration images, or 1 where it saw only zeros.
     public static func inputFullScale(_ network: Network, images: Dataset, batchSize: Int = 500) -> [Int: Float] {
         var largest: [Int: Float] = [:]

@@ -49,7 +49,7 @@ public struct PointResult: Sendable {
     public var dacClips: ClipCounts
     /// Per weight layer, in network order.
     public var distortion: [LayerDistortionSummary]
-    /// Why an adaptive point stopped; nil for a fixed trial count.
+    /// The reason an adaptive point stopped; nil for a fixed trial count.
     public var adaptiveStop: AdaptiveTrials.Stop?
     /// The trials the result was built from, in trial order.
     public var records: [TrialRecord] = []
@@ -133,7 +133,7 @@ public struct MonteCarloStudy: Sendable {
         !point.isRandom ? 1 : adaptive?.minimum ?? trials
     }
 
-    /// The float network's accuracy on the test set.
+    /// Returns the float network's accuracy on the test set.
     public func floatAccuracy() -> Double {
         BLAS.setThreadCount(1)
         let ranges = testSet.batchRanges(batchSize: batchSize)
@@ -221,10 +221,9 @@ public struct MonteCarloStudy: Sendable {
         return all.map { $0! }
     }
 
-    /// Fills in calibrated ADC ranges: the tiles are programmed without variation, read
-    /// noise, faults or drift, the calibration images run through them with an ideal ADC,
-    /// and each layer's range is the requested percentile of the current magnitudes its
-    /// tiles produced.
+    /// Fills in calibrated ADC ranges. The tiles are programmed without variation, read
+    /// noise, faults or drift, and the calibration images run through them with an ideal
+    /// ADC. Each layer's range is the requested percentile of its tiles' current magnitudes.
     public func calibrated(_ settings: AnalogSettings) throws -> AnalogSettings {
         guard case .calibrated(let percentile) = settings.adcRange, settings.calibratedFullScaleAmperes.isEmpty else {
             return settings
@@ -293,7 +292,7 @@ public struct MonteCarloStudy: Sendable {
     }
 }
 
-/// What one trial produced: enough to rebuild every statistic of its point, so trials
+/// The outcome of one trial: enough to rebuild every statistic of its point, so trials
 /// can be journaled, split over shards and merged.
 public struct TrialRecord: Codable, Hashable, Sendable {
     public var trial = 0
@@ -309,7 +308,7 @@ public struct TrialRecord: Codable, Hashable, Sendable {
 }
 
 extension PointResult {
-    /// The result of a point from its trial records, in trial order.
+    /// Builds the result of a point from its trial records, in trial order.
     public init(point: GridPoint, records: [TrialRecord], testImages: Int) {
         let ordered = records.sorted { $0.trial < $1.trial }
         let accuracies = ordered.map { Double($0.correct) / Double(testImages) }

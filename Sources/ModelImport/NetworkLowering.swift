@@ -161,7 +161,7 @@ public struct NetworkLowering {
         return ONNXError("\(source): \(label(node)) uses operator \(node.opType)\(domain), which reram-emu does not support; supported operators: \(Self.supportedOperators.joined(separator: ", ")); export the network without it")
     }
 
-    /// Returns the constant tensor named `name` after checking that it holds finite float data.
+    /// Returns the constant tensor named `name` after checking that it contains finite float data.
     func constantFloats(_ name: String, of node: ONNXNode, role: String) throws -> ONNXTensor {
         guard let tensor = constants[name] else {
             throw ONNXError("\(source): \(label(node)) takes its \(role) from '\(name)', which is not an initializer or constant; only constant weights can be programmed")
@@ -170,7 +170,7 @@ public struct NetworkLowering {
             throw ONNXError("\(source): tensor '\(name)' (\(role) of \(label(node))) has data type \(tensor.dataType.name); reram-emu reads float32 weights, so export in float32")
         }
         if let bad = tensor.floatValues.firstIndex(where: { !$0.isFinite }) {
-            throw ONNXError("\(source): tensor '\(name)' holds \(tensor.floatValues[bad]) at element \(bad); weights must be finite, so check the training run that produced the model")
+            throw ONNXError("\(source): tensor '\(name)' contains \(tensor.floatValues[bad]) at element \(bad); weights must be finite, so check the training run that produced the model")
         }
         return tensor
     }

@@ -58,3 +58,18 @@ struct ParsedArguments {
         return number
     }
 }
+
+/// Runs the subcommand named by the first argument with the remaining arguments, prints
+/// `usage` for no argument or a help flag, and rejects an unknown name with the valid ones.
+func dispatchSubcommand(_ arguments: [String], command: String, usage: String,
+                        handlers: KeyValuePairs<String, ([String]) throws -> Void>) throws {
+    guard let name = arguments.first, !["--help", "-h", "help"].contains(name) else {
+        print(usage)
+        return
+    }
+    guard let handler = handlers.first(where: { $0.key == name })?.value else {
+        let names = handlers.map(\.key).joined(separator: " or ")
+        throw UsageError(description: "unknown \(command) subcommand '\(name)'; use \(names)\n\n\(usage)")
+    }
+    try handler(Array(arguments.dropFirst()))
+}

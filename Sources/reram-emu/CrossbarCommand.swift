@@ -35,16 +35,8 @@ enum CrossbarCommand {
     """
 
     static func run(_ arguments: [String]) throws {
-        guard let subcommand = arguments.first, !["--help", "-h", "help"].contains(subcommand) else {
-            print(usage)
-            return
-        }
-        let rest = Array(arguments.dropFirst())
-        switch subcommand {
-        case "netlist": try netlist(rest)
-        case "bench": try bench(rest)
-        default: throw UsageError(description: "unknown crossbar subcommand '\(subcommand)'; use netlist or bench\n\n\(usage)")
-        }
+        try dispatchSubcommand(arguments, command: "crossbar", usage: usage,
+                               handlers: ["netlist": netlist, "bench": bench])
     }
 
     static func netlist(_ arguments: [String]) throws {

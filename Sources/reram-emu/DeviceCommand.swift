@@ -34,16 +34,8 @@ enum DeviceCommand {
     """
 
     static func run(_ arguments: [String]) throws {
-        guard let subcommand = arguments.first, !["--help", "-h", "help"].contains(subcommand) else {
-            print(usage)
-            return
-        }
-        let rest = Array(arguments.dropFirst())
-        switch subcommand {
-        case "report": try report(rest)
-        case "fit": try fit(rest)
-        default: throw UsageError(description: "unknown device subcommand '\(subcommand)'; use report or fit\n\n\(usage)")
-        }
+        try dispatchSubcommand(arguments, command: "device", usage: usage,
+                               handlers: ["report": report, "fit": fit])
     }
 
     static func report(_ arguments: [String]) throws {

@@ -35,7 +35,7 @@ enum MergeCommand {
             FileManager.default.fileExists(atPath: destination.appendingPathComponent($0).path)
         }
         if !existing.isEmpty && !options.has("--force") {
-            throw UsageError(description: "\(output) already holds \(existing.joined(separator: ", ")); choose another --output or add --force")
+            throw UsageError(description: "\(output) already contains \(existing.joined(separator: ", ")); choose another --output or add --force")
         }
         let results = ResultsAssembly.results(header: header, plan: plan, entries: entries,
                                               environment: RunEnvironment.current(threads: 0, started: started))
@@ -44,7 +44,7 @@ enum MergeCommand {
         log("merged \(shards.count) shards into \(output)/results.csv and results.json")
     }
 
-    /// The common header, after checking that every shard ran the same study.
+    /// Returns the common header after checking that every shard ran the same study.
     static func checkCompatible(_ shards: [(String, JournalFile.Contents)]) throws -> JournalHeader {
         let (firstFolder, first) = shards[0]
         for (folder, contents) in shards.dropFirst() {
@@ -59,14 +59,14 @@ enum MergeCommand {
         return first.header
     }
 
-    /// Every point's trials from all shards, checking that each unit appears exactly once.
+    /// Collects every point's trials from all shards; throws unless each unit appears exactly once.
     static func combine(_ shards: [(String, JournalFile.Contents)], plan: StudyPlan,
                         shardCount: Int) throws -> [Int: JournalEntry] {
         var present = Set(shards.compactMap { $0.1.header.shard?.index })
         if shardCount == 1 { present.insert(1) }
         let missingShards = (1...shardCount).filter { !present.contains($0) }
         guard missingShards.isEmpty else {
-            throw UsageError(description: "shard \(missingShards.map { "\($0)/\(shardCount)" }.joined(separator: ", ")) missing: no folder given holds it; run it with --shard and merge again")
+            throw UsageError(description: "shard \(missingShards.map { "\($0)/\(shardCount)" }.joined(separator: ", ")) missing: no folder given contains it; run it with --shard and merge again")
         }
         var records: [Int: [TrialRecord]] = [:]
         var duplicated: [String] = []

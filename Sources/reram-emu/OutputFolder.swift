@@ -30,7 +30,7 @@ struct OutputFolder {
         if !existing.isEmpty {
             if !force {
                 guard let earlier = earlierStudy(), (try? Self.checkSameStudy(earlier, header, journal: journalURL)) != nil else {
-                    throw UsageError(description: "\(url.path) already holds another study (\(existing.map(\.lastPathComponent).joined(separator: ", "))); add --force to replace it, or choose another --output")
+                    throw UsageError(description: "\(url.path) already contains another study (\(existing.map(\.lastPathComponent).joined(separator: ", "))); add --force to replace it, or choose another --output")
                 }
                 log("note: \(url.path) holds an earlier run of this study; starting it over (--resume keeps its finished points)")
             }
@@ -59,7 +59,7 @@ struct OutputFolder {
             throw UsageError(description: "\(journal.path) was written by a different study config; differing keys: \(differing.joined(separator: ", ")); resume with the original config, or start over with --force")
         }
         guard journaled.shard == current.shard else {
-            throw UsageError(description: "\(journal.path) holds shard \(journaled.shard?.description ?? "none"), not \(current.shard?.description ?? "none"); resume with the same --shard")
+            throw UsageError(description: "\(journal.path) contains shard \(journaled.shard?.description ?? "none"), not \(current.shard?.description ?? "none"); resume with the same --shard")
         }
         guard journaled.testImages == current.testImages else {
             throw UsageError(description: "\(journal.path) scored \(journaled.testImages) test images, this run \(current.testImages); resume with the same --limit and --data-dir")

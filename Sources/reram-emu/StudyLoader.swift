@@ -62,7 +62,7 @@ enum StudyLoader {
         let testSet = try DatasetLoader.load(format: dataset.format, images: images, labels: labels, config: dataset,
                                              base: base, limit: limit ?? testLimit)
         guard testSet.shape == network.inputShape else {
-            throw UsageError(description: "\(modelURL.path): the network takes samples of shape \(network.inputShape) but \(testSet.name) holds images of shape \(testSet.shape); pair the model with its own dataset")
+            throw UsageError(description: "\(modelURL.path): the network takes samples of shape \(network.inputShape) but \(testSet.name) contains images of shape \(testSet.shape); pair the model with its own dataset")
         }
         let calibration: Dataset
         if let calibrationImages = dataset.calibrationImages {
@@ -78,14 +78,14 @@ enum StudyLoader {
                            inputFullScale: Calibration.inputFullScale(network, images: calibration))
     }
 
-    /// The canonical test files of a format inside `directory`, gzip-compressed or raw.
+    /// Returns the canonical test files of a format inside `directory`, gzip-compressed or raw.
     static func fullTestSet(_ format: DatasetFormat, directory: String) throws -> (String, String?) {
         let folder = URL(fileURLWithPath: directory)
         func existing(_ names: [String]) throws -> String {
             for name in names where FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
                 return folder.appendingPathComponent(name).path
             }
-            throw UsageError(description: "--data-dir \(directory) holds none of \(names.joined(separator: ", ")); point it at the folder of the original dataset files (scripts/fetch_cifar10.sh fetches CIFAR-10)")
+            throw UsageError(description: "--data-dir \(directory) contains none of \(names.joined(separator: ", ")); point it at the folder of the original dataset files (scripts/fetch_cifar10.sh fetches CIFAR-10)")
         }
         switch format {
         case .idx:
