@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers, lowest first: the C wrappers (CGSL, CBLAS, CZlib, CSuiteSparse), DeviceModel,
+// Layers, lowest first: the C wrappers (CGSL, CBLAS, CZlib, CSuiteSparse, CMalloc), DeviceModel,
 // Crossbar, Peripherals, Accelerator, ModelImport, then the reram-emu command. Each
 // target depends only on targets below it.
 let package = Package(
@@ -20,6 +20,7 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSuiteSparse", path: "Sources/CSuiteSparse",
                        providers: [.apt(["libsuitesparse-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "DeviceModel", dependencies: ["CGSL"]),
         .target(name: "Crossbar", dependencies: ["DeviceModel", "CBLAS", "CSuiteSparse"]),
         .target(name: "Peripherals", dependencies: ["DeviceModel"]),
@@ -27,7 +28,7 @@ let package = Package(
                 dependencies: ["DeviceModel", "Crossbar", "Peripherals", "CBLAS", "CGSL"]),
         .target(name: "ModelImport", dependencies: ["Accelerator", "CZlib"]),
         .executableTarget(name: "reram-emu",
-                          dependencies: ["Accelerator", "ModelImport", "CBLAS"]),
+                          dependencies: ["Accelerator", "ModelImport", "CBLAS", "CMalloc"]),
         .testTarget(name: "DeviceModelTests", dependencies: ["DeviceModel"]),
         .testTarget(name: "CrossbarTests", dependencies: ["Crossbar"]),
         // Runs ngspice as a subprocess. `make test-spice` installs ngspice and runs this target alone.

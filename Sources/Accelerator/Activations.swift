@@ -28,3 +28,14 @@ public struct Activations: Sendable {
         }
     }
 }
+
+extension Array where Element == Float {
+    /// `count` floats written completely by `fill`, without first zeroing memory that is
+    /// overwritten anyway.
+    static func filled(count: Int, by fill: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            fill(buffer.baseAddress!)
+            initialized = count
+        }
+    }
+}

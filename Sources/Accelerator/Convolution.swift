@@ -112,15 +112,21 @@ extension ConvolutionGeometry {
         (target + end).update(repeating: 0, count: outputWidth - end)
     }
 
-    /// Moves GEMM results (b * P + pixel, channel) into per-sample [channel, pixel] order.
-    func fold(_ products: UnsafePointer<Float>, batch: Int, into output: UnsafeMutablePointer<Float>) {
+    /// Moves GEMM results (b * P + pixel, channel) into per-sample [channel, pixel] order and
+    /// adds each channel's bias. Pixels go in blocks of 16 so that both the rows read and the
+    /// lines written stay in cache.
+    func fold(_ products: UnsafePointer<Float>, batch: Int, adding bias: UnsafePointer<Float>,
+              into output: UnsafeMutablePointer<Float>) {
         let pixels = outputPixels
+        let block = 16
         for b in 0..<batch {
             let source = products + b * pixels * outputChannels
             let target = output + b * pixels * outputChannels
-            for p in 0..<pixels {
+            for first in stride(from: 0, to: pixels, by: block) {
+                let end = min(first + block, pixels)
                 for c in 0..<outputChannels {
-                    target[c * pixels + p] = source[p * outputChannels + c]
+                    let line = target + c * pixels
+                    for p in first..<end { line[p] = source[p * outputChannels + c] + bias[c] }
                 }
             }
         }

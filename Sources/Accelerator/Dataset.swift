@@ -44,7 +44,8 @@ public struct Dataset: Sendable {
 /// study does not score.
 public enum Calibration {
     /// x_fs of every weight layer: the largest input magnitude that layer receives over the
-    /// calibration images, or 1 where it saw only zeros.
+    /// calibration images, or 1 where it saw only zeros. Runs in batches of `batchSize`, the
+    /// study's own, so calibration never needs more memory than a trial.
     public static func inputFullScale(_ network: Network, images: Dataset, batchSize: Int = 500) -> [Int: Float] {
         var largest: [Int: Float] = [:]
         let weightLayers = Set(network.weightLayerIndices)

@@ -72,11 +72,10 @@ extension Network {
                        engine: some MatrixEngine) -> Activations {
         precondition(input.sampleSize == matrix.rows,
                      "\(operations[index].displayName) expects \(matrix.rows) inputs, got \(input.sampleSize)")
-        var output = [Float](repeating: 0, count: input.batch * matrix.columns)
-        input.values.withUnsafeBufferPointer { x in
-            output.withUnsafeMutableBufferPointer { y in
+        var output = [Float].filled(count: input.batch * matrix.columns) { y in
+            input.values.withUnsafeBufferPointer { x in
                 engine.multiply(operationIndex: index, matrix: matrix, input: x.baseAddress!,
-                                rowCount: input.batch, inputTransposed: false, output: y.baseAddress!)
+                                rowCount: input.batch, inputTransposed: false, output: y)
             }
         }
         for b in 0..<input.batch {
@@ -91,30 +90,20 @@ extension Network {
         precondition(input.shape == [g.inputChannels, g.inputHeight, g.inputWidth],
                      "\(layer.name) expects input shape \([g.inputChannels, g.inputHeight, g.inputWidth]), got \(input.shape)")
         let rowCount = input.batch * g.outputPixels
-        var patches = [Float](repeating: 0, count: rowCount * g.patchSize)
-        var products = [Float](repeating: 0, count: rowCount * g.outputChannels)
-        var output = [Float](repeating: 0, count: rowCount * g.outputChannels)
-        input.values.withUnsafeBufferPointer { x in
-            patches.withUnsafeMutableBufferPointer { p in
-                g.unfoldTransposed(x.baseAddress!, batch: input.batch, into: p.baseAddress!)
-            }
+        let patches = [Float].filled(count: rowCount * g.patchSize) { p in
+            input.values.withUnsafeBufferPointer { g.unfoldTransposed($0.baseAddress!, batch: input.batch, into: p) }
         }
-        patches.withUnsafeBufferPointer { p in
-            products.withUnsafeMutableBufferPointer { y in
+        let products = [Float].filled(count: rowCount * g.outputChannels) { y in
+            patches.withUnsafeBufferPointer { p in
                 engine.multiply(operationIndex: index, matrix: layer.matrix, input: p.baseAddress!,
-                                rowCount: rowCount, inputTransposed: true, output: y.baseAddress!)
+                                rowCount: rowCount, inputTransposed: true, output: y)
             }
         }
-        products.withUnsafeBufferPointer { y in
-            output.withUnsafeMutableBufferPointer { o in
-                g.fold(y.baseAddress!, batch: input.batch, into: o.baseAddress!)
-            }
-        }
-        let pixels = g.outputPixels
-        for b in 0..<input.batch {
-            for c in 0..<g.outputChannels {
-                let start = (b * g.outputChannels + c) * pixels
-                for i in start..<start + pixels { output[i] += layer.matrix.bias[c] }
+        let output = [Float].filled(count: rowCount * g.outputChannels) { o in
+            products.withUnsafeBufferPointer { y in
+                layer.matrix.bias.withUnsafeBufferPointer { bias in
+                    g.fold(y.baseAddress!, batch: input.batch, adding: bias.baseAddress!, into: o)
+                }
             }
         }
         return Activations(batch: input.batch, shape: [g.outputChannels, g.outputHeight, g.outputWidth],

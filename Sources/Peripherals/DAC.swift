@@ -68,8 +68,11 @@ extension DAC {
     /// V = sign(q) * bit_k(|q|) * V_read with weight 2^k / L, for k = 0 ... b - 2, so the
     /// weighted cycles add up to the parallel voltage V_read * q / L.
     public func planes(_ input: UnsafePointer<Float>, count: Int, fullScale: Float) -> (planes: [VoltagePlane], clips: ClipCounts) {
-        var parallel = [Float](repeating: 0, count: count)
-        let clips = parallel.withUnsafeMutableBufferPointer { convert(input, count: count, fullScale: fullScale, into: $0.baseAddress!) }
+        var clips = ClipCounts()
+        let parallel = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            clips = convert(input, count: count, fullScale: fullScale, into: buffer.baseAddress!)
+            initialized = count
+        }
         guard scheme == .bitSerial, let maximumCode = resolution.maximumCode else {
             return ([VoltagePlane(volts: parallel, weight: 1)], clips)
         }

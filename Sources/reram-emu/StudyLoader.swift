@@ -75,7 +75,8 @@ enum StudyLoader {
         }
         log("model \(modelURL.lastPathComponent): \(network.weightLayerIndices.count) weight layers; test set \(testSet.name): \(testSet.count) images; calibration: \(calibration.count) images")
         return StudyInputs(network: network, testSet: testSet, calibrationSet: calibration,
-                           inputFullScale: Calibration.inputFullScale(network, images: calibration))
+                           inputFullScale: Calibration.inputFullScale(network, images: calibration,
+                                                                           batchSize: config.batchSize))
     }
 
     /// Returns the canonical test files of a format inside `directory`, gzip-compressed or raw.

@@ -1,0 +1,2 @@
+// glibc's malloc tuning (mallopt), part of libc.
+#include <malloc.h>
