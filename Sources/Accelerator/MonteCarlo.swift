@@ -17,6 +17,8 @@ public struct GridPoint: Hashable, Sendable {
     public var adcRange: ADCConfig.Range
     /// t, the read time after programming in seconds, when the device drifts.
     public var readTimeSeconds: Double?
+    /// Wire, driver and sense resistance of the tiles; `.ideal` for none.
+    public var wires = WireResistance.ideal
     /// True when read noise, stuck-at faults or a spread of drift exponents make trials
     /// differ even without programming variation.
     public var hasDeviceNoise = false

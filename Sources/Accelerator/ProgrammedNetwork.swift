@@ -13,6 +13,9 @@ public struct ProgrammedLayer: Sendable {
     public let inputFullScale: Float
     /// I_fs of each tile's ADC, in amperes, in tile order.
     public let adcFullScaleAmperes: [Float]
+    /// With wire resistance, each tile's far-corner relative error (the larger of its two
+    /// arrays, see `WireResistanceSolution`), in tile order; empty for ideal wires.
+    public var farCornerErrors: [Double] = []
 
     /// The factor from column current back to the weight domain:
     /// y = I * x_fs * w_max / (V_read * (Gmax - Gmin)).
@@ -74,6 +77,7 @@ public struct ProgrammedNetwork: Sendable {
         let pairMapping = DifferentialPairMapping(levels: settings.levels, weightScale: weightScale)
         var tiles: [CrossbarArray] = []
         var fullScales: [Float] = []
+        var farCornerErrors: [Double] = []
         let cells = settings.cellProgramming
         matrix.values.withUnsafeBufferPointer { w in
             for r in 0..<mapping.rowBlocks {
@@ -84,12 +88,32 @@ public struct ProgrammedNetwork: Sendable {
                         weights: w.baseAddress! + rows.lowerBound * matrix.columns + columns.lowerBound,
                         weightStride: matrix.columns, rows: rows.count, columns: columns.count,
                         mapping: pairMapping, cells: cells, streams: streams, faults: &faults)
-                    tiles.append(settings.readNoise > 0 ? tile.preparingReadNoise() : tile)
+                    var read = tile
+                    if !settings.wires.isIdeal {
+                        let solution = solve(tile, wires: settings.wires, layer: mapping, rowBlock: r, columnBlock: c)
+                        read = solution.effectiveArray
+                        farCornerErrors.append(solution.worstFarCornerRelativeError)
+                    }
+                    tiles.append(settings.readNoise > 0 ? read.preparingReadNoise() : read)
                     fullScales.append(settings.adcFullScaleAmperes(rowsUsed: rows.count, operationIndex: mapping.operationIndex))
                 }
             }
         }
-        return ProgrammedLayer(mapping: mapping, tiles: tiles, weightScale: weightScale,
-                               inputFullScale: inputFullScale, adcFullScaleAmperes: fullScales)
+        var layer = ProgrammedLayer(mapping: mapping, tiles: tiles, weightScale: weightScale,
+                                    inputFullScale: inputFullScale, adcFullScaleAmperes: fullScales)
+        layer.farCornerErrors = farCornerErrors
+        return layer
+    }
+
+    /// The tile as its sense amplifiers see it through `wires`. The config has checked the
+    /// resistances and programming keeps conductances in [0, Gmax], so a failure here is
+    /// CHOLMOD running out of memory.
+    private static func solve(_ tile: CrossbarArray, wires: WireResistance, layer: LayerMapping,
+                              rowBlock: Int, columnBlock: Int) -> WireResistanceSolution {
+        do {
+            return try tile.solvingWireResistance(wires)
+        } catch {
+            preconditionFailure("tile (\(rowBlock), \(columnBlock)) of weight layer \(layer.operationIndex): \(error)")
+        }
     }
 }

@@ -108,7 +108,7 @@ public struct StudyConfig: Codable, Sendable {
     }
 
     /// The grid points in order: levels outermost, then variation, dynamic range, read
-    /// time, tile shape, DAC resolution, ADC resolution and ADC range.
+    /// time, tile shape, wire resistance, DAC resolution, ADC resolution and ADC range.
     public var points: [GridPoint] {
         let readTimes: [Double?] = grid.readTimeSeconds.map { $0.map(Optional.some) } ?? [nil]
         let device: [(LevelCount, Double, Double, Double?)] = grid.levels.flatMap { levels in
@@ -121,14 +121,18 @@ public struct StudyConfig: Codable, Sendable {
         var points: [GridPoint] = []
         for (levels, variation, range, readTime) in device {
             for tile in grid.tileShapes(array: array) {
-                for dacResolution in grid.dacResolution ?? [dac.resolution] {
-                    for adcResolution in grid.adcResolution ?? [adc.resolution] {
-                        for adcRange in grid.adcRange ?? [adc.range] {
-                            points.append(GridPoint(
-                                index: points.count, levels: levels, variation: variation, dynamicRange: range,
-                                tile: tile, dacResolution: dacResolution, adcResolution: adcResolution,
-                                adcRange: adcRange, readTimeSeconds: readTime,
-                                hasDeviceNoise: self.device.hasNoiseBeyondVariation))
+                for wires in grid.wireValues(array: array) {
+                    for dacResolution in grid.dacResolution ?? [dac.resolution] {
+                        for adcResolution in grid.adcResolution ?? [adc.resolution] {
+                            for adcRange in grid.adcRange ?? [adc.range] {
+                                var point = GridPoint(
+                                    index: points.count, levels: levels, variation: variation, dynamicRange: range,
+                                    tile: tile, dacResolution: dacResolution, adcResolution: adcResolution,
+                                    adcRange: adcRange, readTimeSeconds: readTime,
+                                    hasDeviceNoise: self.device.hasNoiseBeyondVariation)
+                                point.wires = wires
+                                points.append(point)
+                            }
                         }
                     }
                 }
@@ -157,6 +161,7 @@ public struct StudyConfig: Codable, Sendable {
         settings.drift = model.cells.drift
         settings.readTimeSeconds = model.cells.readTimeSeconds
         settings.readNoise = model.readNoise
+        settings.wires = point.wires
         return settings
     }
 }

@@ -1,3 +1,4 @@
+import Crossbar
 import DeviceModel
 import Foundation
 import Peripherals
@@ -74,8 +75,14 @@ public struct ArrayConfig: Codable, Sendable {
     public var tileColumns = 128
     /// V_read, the largest word-line voltage magnitude, in volts.
     public var readVoltageVolts = 0.2
+    /// Wire, driver and sense resistance of every tile, in ohms. All 0 (the default) is the
+    /// ideal crossbar, and `grid.wireSegmentOhms` overrides both segment resistances.
+    public var wires = WireResistance.ideal
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case tileRows, tileColumns, readVoltageVolts }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case tileRows, tileColumns, readVoltageVolts
+        case wordLineSegmentOhms, bitLineSegmentOhms, driverOhms, senseOhms
+    }
 
     public init() {}
 
@@ -85,6 +92,22 @@ public struct ArrayConfig: Codable, Sendable {
         tileRows = try c.decodeIfPresent(Int.self, forKey: .tileRows) ?? tileRows
         tileColumns = try c.decodeIfPresent(Int.self, forKey: .tileColumns) ?? tileColumns
         readVoltageVolts = try c.decodeIfPresent(Double.self, forKey: .readVoltageVolts) ?? readVoltageVolts
+        wires = WireResistance(
+            wordLineSegmentOhms: try c.decodeIfPresent(Double.self, forKey: .wordLineSegmentOhms) ?? 0,
+            bitLineSegmentOhms: try c.decodeIfPresent(Double.self, forKey: .bitLineSegmentOhms) ?? 0,
+            driverOhms: try c.decodeIfPresent(Double.self, forKey: .driverOhms) ?? 0,
+            senseOhms: try c.decodeIfPresent(Double.self, forKey: .senseOhms) ?? 0)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tileRows, forKey: .tileRows)
+        try c.encode(tileColumns, forKey: .tileColumns)
+        try c.encode(readVoltageVolts, forKey: .readVoltageVolts)
+        try c.encode(wires.wordLineSegmentOhms, forKey: .wordLineSegmentOhms)
+        try c.encode(wires.bitLineSegmentOhms, forKey: .bitLineSegmentOhms)
+        try c.encode(wires.driverOhms, forKey: .driverOhms)
+        try c.encode(wires.senseOhms, forKey: .senseOhms)
     }
 
     func validate() throws {
@@ -94,6 +117,16 @@ public struct ArrayConfig: Codable, Sendable {
             throw ConfigError(key: "array.readVoltageVolts", message: "\(readVoltageVolts) is not a number")
         }
         try requireRange(readVoltageVolts, 0.001...10, key: "array.readVoltageVolts", unit: "V")
+        for (key, ohms) in [("wordLineSegmentOhms", wires.wordLineSegmentOhms), ("bitLineSegmentOhms", wires.bitLineSegmentOhms),
+                            ("driverOhms", wires.driverOhms), ("senseOhms", wires.senseOhms)] {
+            try Self.validateOhms(ohms, key: "array.\(key)")
+        }
+    }
+
+    /// Checks a resistance in ohms: finite, from 0 (an ideal connection) up to 1 Mohm.
+    static func validateOhms(_ ohms: Double, key: String) throws {
+        guard ohms.isFinite else { throw ConfigError(key: key, message: "\(ohms) is not a number; give ohms >= 0 (0 is an ideal connection)") }
+        try requireRange(ohms, 0...1e6, key: key, unit: "ohms", hint: "0 is an ideal connection")
     }
 }
 
@@ -210,10 +243,12 @@ public struct GridConfig: Codable, Sendable {
     public var adcRange: [ADCConfig.Range]?
     /// Read times t after programming in seconds, for a device with drift.
     public var readTimeSeconds: [Double]?
+    /// Word-line and bit-line segment resistances in ohms, both set to each value.
+    public var wireSegmentOhms: [Double]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case levels, variation, dynamicRange, tileSize, tileRows, tileColumns, dacResolution, adcResolution, adcRange
-        case readTimeSeconds
+        case readTimeSeconds, wireSegmentOhms
     }
 
     public init(from decoder: any Decoder) throws {
@@ -229,6 +264,19 @@ public struct GridConfig: Codable, Sendable {
         adcResolution = try c.decodeIfPresent([ConverterResolution].self, forKey: .adcResolution)
         adcRange = try c.decodeIfPresent([ADCConfig.Range].self, forKey: .adcRange)
         readTimeSeconds = try c.decodeIfPresent([Double].self, forKey: .readTimeSeconds)
+        wireSegmentOhms = try c.decodeIfPresent([Double].self, forKey: .wireSegmentOhms)
+    }
+
+    /// Returns the wires of each point: the array's, with both segment resistances taken
+    /// from the `wireSegmentOhms` axis when there is one.
+    func wireValues(array: ArrayConfig) -> [WireResistance] {
+        guard let segments = wireSegmentOhms else { return [array.wires] }
+        return segments.map { ohms in
+            var wires = array.wires
+            wires.wordLineSegmentOhms = ohms
+            wires.bitLineSegmentOhms = ohms
+            return wires
+        }
     }
 
     /// The dynamic range axis, or the device's own Gmax / Gmin as a single value.
@@ -299,6 +347,10 @@ public struct GridConfig: Codable, Sendable {
             guard let values else { continue }
             try requireNonEmpty(values.count, key: "grid.\(name)")
             for (i, value) in values.enumerated() { try requireRange(value, 1...4096, key: "grid.\(name)[\(i)]") }
+        }
+        if let segments = wireSegmentOhms {
+            try requireNonEmpty(segments.count, key: "grid.wireSegmentOhms")
+            for (i, ohms) in segments.enumerated() { try ArrayConfig.validateOhms(ohms, key: "grid.wireSegmentOhms[\(i)]") }
         }
         for (i, resolution) in (dacResolution ?? []).enumerated() {
             try DACConfig.validate(resolution, key: "grid.dacResolution[\(i)]", scheme: dacScheme)

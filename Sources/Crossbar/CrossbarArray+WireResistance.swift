@@ -26,6 +26,29 @@ public struct WireResistanceSolution: Sendable {
     }
 }
 
+extension WireResistance {
+    /// Computes the design-time far-corner relative error of a tile with `rows` driven word
+    /// lines and `columns` bit lines. Every cell is at `cellSiemens` (Gmax) and every input
+    /// at the same voltage, so the wires carry the most current. The definition is that of
+    /// `WireResistanceSolution.worstFarCornerRelativeError`.
+    ///
+    /// - Throws: as `CrossbarArray.solvingWireResistance(_:)`.
+    /// - Complexity: one sparse factorization of 2 * rows * columns unknowns and one solve.
+    public func worstCaseFarCornerError(rows: Int, columns: Int, cellSiemens: Float) throws(WireResistanceError) -> Double {
+        try validate()
+        guard !isIdeal else { return 0 }
+        guard cellSiemens.isFinite, cellSiemens >= 0 else {
+            throw .invalidConductance(array: "G+", row: 0, column: 0, siemens: cellSiemens)
+        }
+        let network = TileNetwork(rows: rows, columns: columns, wires: self)
+        do {
+            return try network.farCornerError([Float](repeating: cellSiemens, count: rows * columns))
+        } catch {
+            throw .solverFailed(error)
+        }
+    }
+}
+
 extension CrossbarArray {
     /// Solves the tile's circuit with wire, driver and sense resistance, both arrays of the
     /// differential pair separately.

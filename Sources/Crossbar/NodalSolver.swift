@@ -266,3 +266,24 @@ extension TileNetwork {
         return result
     }
 }
+
+extension TileNetwork {
+    /// The far-corner relative error of one array with conductances `siemens` (row-major,
+    /// in siemens) and every input at the same voltage: one factorization and one solve,
+    /// without M.
+    func farCornerError(_ siemens: [Float]) throws(CHOLMODError) -> Double {
+        guard unknownCount > 0 else { return 0 }
+        let system = NodalSystem(network: self, siemens: siemens)
+        let cholesky = try SparseCholesky(analyzing: system.matrix)
+        try cholesky.factorize(system.matrix)
+        var voltages = [Double]()
+        try cholesky.solve(count: 1) { rightHandSide in
+            for side in system.injections {
+                for entry in side { rightHandSide[entry.node] += entry.siemens }
+            }
+        } read: { x in
+            voltages = Array(x)
+        }
+        return farCornerError(allInputsVoltages: voltages)
+    }
+}

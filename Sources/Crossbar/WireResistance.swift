@@ -5,7 +5,7 @@
 /// Word line i runs along row i from its driver at column 0; bit line j runs along column j
 /// to its sense amplifier after row `rows - 1`. See docs/model.md, "Wire resistance and IR
 /// drop", for the circuit and its equations.
-public struct WireResistance: Sendable, Codable, Equatable {
+public struct WireResistance: Sendable, Codable, Hashable {
     /// Resistance of the word-line segment between two adjacent cells of a row, in ohms.
     /// Default 0 (ideal wire).
     public var wordLineSegmentOhms: Double = 0

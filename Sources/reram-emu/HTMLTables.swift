@@ -5,14 +5,17 @@ enum HTMLTables {
     static func accuracy(_ results: ReportResults) -> String {
         let showTile = results.points.contains { $0.tileRows != nil }
         let showADC = results.points.contains { $0.adcBits != nil }
+        let showWires = results.points.contains { ($0.wireSegmentOhms ?? 0) > 0 }
         var header = ["point", "levels", "variation sigma (%)", "Gmax/Gmin"]
         if showTile { header.append("tile") }
+        if showWires { header.append("wire segment (ohm)") }
         if showADC { header.append("ADC (bit)") }
         header += ["trials", "accuracy (%)", "95 % CI (%)", "std (%)", "min (%)", "max (%)", "drop (points)",
                    "ADC clip low", "ADC clip high"]
         let rows = results.points.map { p -> [String] in
             var row = ["\(p.point)", p.levels, String(format: "%g", p.variation * 100), PlotScript.rangeLabel(p.dynamicRange)]
             if showTile { row.append(p.tileRows.map { "\($0)x\(p.tileColumns ?? $0)" } ?? "-") }
+            if showWires { row.append(String(format: "%g", p.wireSegmentOhms ?? 0)) }
             if showADC { row.append(p.adcBits.map(String.init) ?? "ideal") }
             row += ["\(p.trials)", percent(p.accuracyMean),
                     percent(p.ci95Low) + " to " + percent(p.ci95High), percent(p.accuracyStd),

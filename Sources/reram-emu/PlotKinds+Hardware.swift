@@ -57,20 +57,22 @@ extension PlotKinds {
         let levels = candidates.compactMap(\.levelCount).max().map(String.init) ?? "unquantized"
         let variation = candidates.map(\.variation).min()!
         let points = candidates.filter { $0.levels == levels && $0.variation == variation }
-        // One curve per ADC resolution and range mode, so worst-case and calibrated ranges
-        // never share a line.
-        let converters = points.map { ConverterKey(bits: $0.adcBits, range: $0.adcRange) }.uniqued()
-            .sorted { ($0.range, $0.bits ?? .max) < ($1.range, $1.bits ?? .max) }
+        // One curve per ADC resolution, range mode and wire resistance, so worst-case and
+        // calibrated ranges never share a line.
+        let converters = points.map(ConverterKey.init).uniqued()
+            .sorted { ($0.range, $0.wireOhms, $0.bits ?? .max) < ($1.range, $1.wireOhms, $1.bits ?? .max) }
         let modes = Set(converters.map(\.range)).count
+        let wireValues = Set(converters.map(\.wireOhms)).count
 
         var blocks: [String] = []
         var elements: [String] = []
         for (index, converter) in converters.enumerated() {
-            let series = points.filter { ConverterKey(bits: $0.adcBits, range: $0.adcRange) == converter }
+            let series = points.filter { ConverterKey($0) == converter }
                 .sorted { $0.tileRows! < $1.tileRows! }
             blocks.append(PlotScript.dataBlock("t\(index)", series.map { PlotScript.accuracyRow(x: "\($0.tileRows!)", $0) }))
             let bitsTitle = converter.bits.map { "ADC \($0) bit" } ?? "ideal ADC"
-            let title = modes > 1 ? "\(bitsTitle), \(converter.range)" : bitsTitle
+            var title = modes > 1 ? "\(bitsTitle), \(converter.range)" : bitsTitle
+            if wireValues > 1 { title += String(format: ", wires %g ohm", converter.wireOhms) }
             // The second range mode reuses the first one's colors, dashed.
             let modeIndex = converters.filter { $0.range == converter.range }.firstIndex(of: converter)!
             let dash = modes > 1 && converter.range != converters[0].range ? " dashtype 2" : ""
@@ -94,8 +96,16 @@ extension PlotKinds {
     }
 }
 
-/// The ADC resolution and range mode of one curve of the tile plot.
+/// The ADC resolution, range mode and wire resistance of one curve of the tile plot.
 private struct ConverterKey: Hashable {
     var bits: Int?
     var range: String
+    /// Word-line and bit-line segment resistance in ohms, 0 for ideal wires.
+    var wireOhms: Double
+
+    init(_ point: ReportPoint) {
+        bits = point.adcBits
+        range = point.adcRange
+        wireOhms = point.wireSegmentOhms ?? 0
+    }
 }

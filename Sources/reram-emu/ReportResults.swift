@@ -73,7 +73,8 @@ struct ReportPoint: Decodable {
 
     /// The hardware that is not on the levels, variation and dynamic range axes.
     var hardware: HardwareKey {
-        HardwareKey(tileRows: tileRows, tileColumns: tileColumns, adcBits: adcBits, adcRange: record.adcRange)
+        HardwareKey(tileRows: tileRows, tileColumns: tileColumns, adcBits: adcBits, adcRange: record.adcRange,
+                    wireSegmentOhms: record.wireSegmentOhms.flatMap { $0 > 0 ? $0 : nil })
     }
 }
 
@@ -84,12 +85,15 @@ struct HardwareKey: Hashable {
     var adcBits: Int?
     /// The ADC range mode ("worstCase", "calibrated", "fixed"), so plots never mix modes.
     var adcRange: String?
+    /// Word-line and bit-line segment resistance in ohms; nil for ideal wires.
+    var wireSegmentOhms: Double? = nil
 
     var description: String {
         var parts: [String] = []
         if let rows = tileRows { parts.append("tile \(rows)x\(tileColumns ?? rows)") }
         if let bits = adcBits { parts.append("ADC \(bits) bit") }
         if let range = adcRange { parts.append("ADC range \(range)") }
+        if let ohms = wireSegmentOhms { parts.append(String(format: "wires %g ohm", ohms)) }
         return parts.joined(separator: ", ")
     }
 }

@@ -32,13 +32,22 @@ struct StudyExecution {
         let mappings = config.tileShapes.flatMap { TileScheduler.map(inputs.network, tile: $0) }
         try checkStudyFitsInMemory(inputs, mappings: mappings)
         let plan = StudyPlan(points: config.points, study: study)
+        let farCorner = try FarCornerReport.compute(mappings, wires: plan.points.map(\.wires).uniqued(),
+                                                    gmaxSiemens: config.device.maximumSiemens)
         if !quiet {
-            for tile in config.tileShapes { print(ReportTables.mapping(mappings.filter { $0.tile == tile })) }
+            for tile in config.tileShapes {
+                let onTile = mappings.indices.filter { mappings[$0].tile == tile }
+                print(ReportTables.mapping(onTile.map { mappings[$0] }))
+                if farCorner.contains(where: { !$0.isEmpty }) {
+                    print(FarCornerReport.table(onTile.map { mappings[$0] }, records: onTile.map { farCorner[$0] }))
+                }
+            }
         }
         let floatAccuracy = study.floatAccuracy()
         if !quiet { log(String(format: "float accuracy on %d test images: %.2f %%", inputs.testSet.count, floatAccuracy * 100)) }
         let header = JournalHeader(version: reramEmuVersion, study: config, shard: shard, testImages: inputs.testSet.count,
-                                   floatAccuracy: floatAccuracy, mapping: mappings.map(MappingRecord.init))
+                                   floatAccuracy: floatAccuracy,
+                                   mapping: zip(mappings, farCorner).map { MappingRecord($0, farCorner: $1) })
         let (journal, finished) = try OutputFolder(url: output).prepare(header: header, resume: resume, force: force)
         if !quiet && !finished.isEmpty { log("resuming: \(finished.count) grid points already in \(journal.url.path)") }
 

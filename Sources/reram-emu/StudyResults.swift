@@ -1,4 +1,5 @@
 import Accelerator
+import Crossbar
 import Foundation
 import Peripherals
 
@@ -39,8 +40,10 @@ struct MappingRecord: Codable {
     var adcConversionsPerInference: Int
     var dacOperationsPerInference: Int
     var foldedBatchNormalization: String?
+    /// With wire resistance: each wire setting's far-corner error bound per tile.
+    var farCorner: [FarCornerRecord]?
 
-    init(_ m: LayerMapping) {
+    init(_ m: LayerMapping, farCorner: [FarCornerRecord] = []) {
         layer = m.name
         kind = m.kind
         matrixRows = m.matrixRows
@@ -54,6 +57,7 @@ struct MappingRecord: Codable {
         adcConversionsPerInference = m.adcConversionsPerInference
         dacOperationsPerInference = m.dacOperationsPerInference
         foldedBatchNormalization = m.foldedBatchNormalization
+        self.farCorner = farCorner.isEmpty ? nil : farCorner
     }
 }
 
@@ -65,6 +69,11 @@ struct PointRecord: Codable {
     var dynamicRange: Double
     var tileRows: Int
     var tileColumns: Int
+    /// Word-line and bit-line segment resistance in ohms (0 for ideal wires); the other
+    /// resistances of the point are in `wires`.
+    var wireSegmentOhms: Double?
+    /// All four parasitic resistances of the point; nil for the ideal crossbar.
+    var wires: WireResistance?
     var dacResolution: String
     var adcResolution: String
     var adcRange: String
@@ -101,6 +110,8 @@ struct PointRecord: Codable {
         dynamicRange = result.point.dynamicRange
         tileRows = result.point.tile.rows
         tileColumns = result.point.tile.columns
+        wireSegmentOhms = result.point.wires.wordLineSegmentOhms
+        wires = result.point.wires.isIdeal ? nil : result.point.wires
         dacResolution = Self.resolutionText(result.point.dacResolution)
         adcResolution = Self.resolutionText(result.point.adcResolution)
         adcRange = result.point.adcRange.rawValue
@@ -135,12 +146,12 @@ struct PointRecord: Codable {
         }
     }
 
-    static let csvHeader = "point,levels,variation,dynamic_range,tile_rows,tile_columns,dac_resolution,adc_resolution,adc_range,trials,accuracy_mean,accuracy_std,accuracy_min,accuracy_max,ci95_low,ci95_high,accuracy_drop,adc_clip_low_rate,adc_clip_high_rate,dac_clip_rate"
+    static let csvHeader = "point,levels,variation,dynamic_range,tile_rows,tile_columns,wire_segment_ohms,dac_resolution,adc_resolution,adc_range,trials,accuracy_mean,accuracy_std,accuracy_min,accuracy_max,ci95_low,ci95_high,accuracy_drop,adc_clip_low_rate,adc_clip_high_rate,dac_clip_rate"
 
     /// A CSV row; numbers use the shortest text that reads back to the same double.
     var csvRow: String {
         [String(point), levels, "\(variation)", "\(dynamicRange)", String(tileRows), String(tileColumns),
-         dacResolution, adcResolution, adcRange, String(trials), "\(accuracyMean)",
+         "\(wireSegmentOhms ?? 0)", dacResolution, adcResolution, adcRange, String(trials), "\(accuracyMean)",
          "\(accuracyStd)", "\(accuracyMin)", "\(accuracyMax)", "\(ci95Low)", "\(ci95High)", "\(accuracyDrop)",
          "\(adcClipLowRate)", "\(adcClipHighRate)", "\(dacClipRate)"].joined(separator: ",")
     }

@@ -150,8 +150,8 @@ struct Workspace {
         let csv = try String(contentsOf: workspace.output.appendingPathComponent("results.csv"), encoding: .utf8)
         let rows = csv.split(separator: "\n")
         #expect(rows.count == 5)
-        #expect(rows[0].hasPrefix("point,levels,variation,dynamic_range,tile_rows,tile_columns,dac_resolution,adc_resolution,adc_range,trials,accuracy_mean"))
-        #expect(rows[4].hasPrefix("3,unquantized,0.05,10.0,128,128,ideal,ideal,worstCase,3,"))
+        #expect(rows[0].hasPrefix("point,levels,variation,dynamic_range,tile_rows,tile_columns,wire_segment_ohms,dac_resolution,adc_resolution,adc_range,trials,accuracy_mean"))
+        #expect(rows[4].hasPrefix("3,unquantized,0.05,10.0,128,128,0.0,ideal,ideal,worstCase,3,"))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.output.appendingPathComponent("results.json"))) as? [String: Any]
         let points = json?["points"] as? [[String: Any]]
         #expect(points?.count == 4)

@@ -102,6 +102,23 @@ import Testing
         }
     }
 
+    @Test func worstCaseBoundMatchesFullSolveAndGrowsWithSize() throws {
+        let wires = WireResistance(wordLineSegmentOhms: 1, bitLineSegmentOhms: 1.5, driverOhms: 10, senseOhms: 5)
+        let gmax: Float = 100e-6
+        let uniform = CrossbarArray(rows: 24, columns: 40, plusSiemens: [Float](repeating: gmax, count: 24 * 40),
+                                    minusSiemens: [Float](repeating: gmax / 10, count: 24 * 40))
+        let full = try uniform.solvingWireResistance(wires).plusFarCornerRelativeError
+        let bound = try wires.worstCaseFarCornerError(rows: 24, columns: 40, cellSiemens: gmax)
+        #expect(abs(bound - full) <= 1e-12, "bound \(bound), full solve \(full)")
+        var previous = 0.0
+        for size in [8, 16, 32, 64] {
+            let error = try wires.worstCaseFarCornerError(rows: size, columns: size, cellSiemens: gmax)
+            #expect(error > previous && error < 1, "\(size) x \(size): \(error)")
+            previous = error
+        }
+        #expect(try WireResistance.ideal.worstCaseFarCornerError(rows: 64, columns: 64, cellSiemens: gmax) == 0)
+    }
+
     @Test func farCornerErrorOfSingleCell() throws {
         // One cell: u - w = V * (1 / G) / (Rd + 1 / G + Rs), so the error is G (Rd + Rs) / (1 + G (Rd + Rs)).
         let g: Float = 100e-6
