@@ -11,7 +11,12 @@ enum Gzip {
     /// Inflates a whole gzip member.
     ///
     /// - Throws: `ImportError` naming `file` when the stream is corrupt or truncated.
-    static func decompress(_ data: Data, file: String) throws -> Data {
+    /// The largest decompressed size accepted, 4 GiB: far above any dataset file this
+    /// reads (the MNIST training images are 47 MB), and a stop for corrupt or hostile data
+    /// that would expand until memory runs out.
+    static let maximumOutputBytes = 1 << 32
+
+    static func decompress(_ data: Data, file: String, maximumOutputBytes: Int = maximumOutputBytes) throws -> Data {
         var stream = z_stream()
         // 15 + 16: a 32 KiB window and a gzip header and trailer.
         guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -33,6 +38,9 @@ enum Gzip {
                     return chunkSize - Int(stream.avail_out)
                 }
                 output.append(contentsOf: chunk[0..<produced])
+                guard output.count <= maximumOutputBytes else {
+                    throw ImportError(file: file, message: "decompresses to more than \(maximumOutputBytes) bytes, more than any dataset file; check that this is the right file")
+                }
                 if status == Z_BUF_ERROR && stream.avail_in == 0 { break }
                 if status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR {
                     let reason = stream.msg.map { String(cString: $0) } ?? "status \(status)"

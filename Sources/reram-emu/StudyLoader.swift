@@ -15,11 +15,14 @@ enum StudyLoader {
     /// NAME is read from `devices/NAME.json` in the config's folder, so configs in
     /// `configs/` use `configs/devices/`.
     static func readConfig(_ url: URL) throws -> StudyConfig {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw UsageError(description: "config \(url.path) not found; give the path of a study config such as configs/mnist-mlp.json")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw UsageError(description: "cannot read config \(url.path): \(error.localizedDescription)")
+            throw UsageError(description: "cannot read config \(url.path) (\(error.localizedDescription)); check that it is a readable file")
         }
         do {
             return try StudyConfig.decode(data, presetLoader: { name in
@@ -61,6 +64,9 @@ enum StudyLoader {
         }
         let testSet = try DatasetLoader.load(format: dataset.format, images: images, labels: labels, config: dataset,
                                              base: base, limit: limit ?? testLimit)
+        if let limit, testSet.count < limit {
+            throw UsageError(description: "--limit \(limit) is above the \(testSet.count) images in \(testSet.name); give at most \(testSet.count), or leave out --limit to score them all")
+        }
         guard testSet.shape == network.inputShape else {
             throw UsageError(description: "\(modelURL.path): the network takes samples of shape \(network.inputShape) but \(testSet.name) contains images of shape \(testSet.shape); pair the model with its own dataset")
         }

@@ -111,6 +111,15 @@ struct Workspace {
         try workspace.expectFailure(config: config, mentioning: ["tanh.onnx", "Tanh", "supported operators: Add"])
     }
 
+    @Test func limitAboveTestSetRejected() throws {
+        let workspace = try Workspace()
+        let config = try workspace.writeConfig()
+        let result = try Executable.run(["run", config.path, "--output", workspace.output.path, "--quiet", "--limit", "20000"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--limit 20000 is above the 10000 images"), "stderr: \(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: workspace.output.appendingPathComponent("results.csv").path))
+    }
+
     @Test func oneLevelInConfig() throws {
         let workspace = try Workspace()
         let config = try workspace.writeConfig([("\"levels\": [2,", "\"levels\": [1,")])

@@ -59,6 +59,17 @@ import Testing
             "\(error)".contains("labels.gz") && "\(error)".contains("truncated")
         }
     }
+
+    @Test func oversizedGzipRejected() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let whole = try Data(contentsOf: root.appendingPathComponent("data/mnist/t10k-labels-idx1-ubyte.gz"))
+        #expect(try Gzip.decompress(whole, file: "labels.gz", maximumOutputBytes: 10_008).count == 10_008)
+        #expect {
+            try Gzip.decompress(whole, file: "labels.gz", maximumOutputBytes: 10_000)
+        } throws: { error in
+            "\(error)".contains("labels.gz") && "\(error)".contains("more than 10000 bytes")
+        }
+    }
 }
 
 @Suite struct CIFARReaderTests {

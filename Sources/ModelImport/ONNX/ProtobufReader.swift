@@ -186,7 +186,7 @@ struct ProtobufReader {
                 throw error("varint at byte offset \(start) is longer than \(Self.maxVarintLength) bytes")
             }
         }
-        throw error("truncated varint at byte offset \(start): the message ends at byte offset \(end); the file is truncated or corrupt")
+        throw error("truncated varint at byte offset \(start): the message ends at byte offset \(end); the file is truncated or corrupt, so export or copy the model again")
     }
 
     mutating func readRawFixed32() throws -> UInt32 {
@@ -201,7 +201,7 @@ struct ProtobufReader {
 
     private mutating func readRawBytes(count: Int, fieldDescription: String) throws -> Range<Int> {
         guard end - position >= count else {
-            throw error("truncated \(fieldDescription) at byte offset \(position): needs \(count) bytes, \(end - position) left in the message; the file is truncated or corrupt")
+            throw error("truncated \(fieldDescription) at byte offset \(position): needs \(count) bytes, \(end - position) left in the message; the file is truncated or corrupt, so export or copy the model again")
         }
         let range = position..<(position + count)
         position += count
@@ -213,7 +213,7 @@ struct ProtobufReader {
         let length = try readRawVarint()
         let available = end - position
         guard length <= UInt64(available) else {
-            throw error("truncated field \(fieldNumber): length prefix at byte offset \(prefixOffset) is \(length) bytes, but only \(available) bytes are left in the message; the file is truncated or corrupt")
+            throw error("truncated field \(fieldNumber): length prefix at byte offset \(prefixOffset) is \(length) bytes, but only \(available) bytes are left in the message; the file is truncated or corrupt, so export or copy the model again")
         }
         return try readRawBytes(count: Int(length), fieldDescription: "field \(fieldNumber)")
     }
