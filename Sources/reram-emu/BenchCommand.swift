@@ -13,7 +13,9 @@ enum BenchCommand {
 
     Times Monte Carlo trials of the bundled networks (128 x 128 tiles, 64 levels, 5 %
     relative variation, 8-bit DAC and ADC) and prints trials/s, images/s, effective
-    GFLOP/s, the machine's sgemm GFLOP/s, the float forward time and peak memory.
+    GFLOP/s, the machine's sgemm GFLOP/s, the float forward time and peak memory. The
+    MNIST workload also times a trial with IR drop (1 ohm wire segments), and the end
+    of the run times the effective matrix of one 128 x 128 tile with wire resistance.
 
     options:
       --threads N    worker threads for the parallel runs (default: all cores)

@@ -50,10 +50,21 @@ extension BenchCommand {
                      Double(trials) / parallelSeconds, Double(trials * images) / parallelSeconds, singleSeconds / parallelSeconds))
         print("  results with 1 and \(threads) threads identical: \(single?.accuracies == parallel?.accuracies ? "yes" : "NO")")
         print(String(format: "  mean accuracy: %.2f %%", (single?.statistics.mean ?? 0) * 100))
+        if workload.name == "mnist" {
+            // Two trials are enough to time: the tile solves dominate and vary little.
+            var wired = settings
+            wired.wires = irDropWires
+            let irDropSeconds = try time { _ = try study(1).runTrials([0, 1], of: point, settings: wired) } / 2
+            print(String(format: "  trial with IR drop (1 thread):   %.3f s = %.2f x a trial without (%@)", irDropSeconds,
+                         irDropSeconds / trialSeconds, FarCornerReport.wiresText(irDropWires)))
+        }
         var seconds: TrialSeconds = [1: trialSeconds]
         seconds[threads] = parallelSeconds / Double(trials)
         return seconds
     }
+
+    /// The wires of the IR-drop trial: 1 ohm segments, ideal drivers and sense amplifiers.
+    static let irDropWires = WireResistance(wordLineSegmentOhms: 1, bitLineSegmentOhms: 1)
 
     static func time(_ body: () throws -> Void) rethrows -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
