@@ -36,6 +36,14 @@ public enum BLAS {
                     a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// Computes C = A^T B in double precision for A (k x m, lda), B (k x n, ldb) and C (m x n, ldc).
+    public static func dgemmTransposedA(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
+                                        b: UnsafePointer<Double>, ldb: Int, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        guard m > 0, n > 0 else { return }
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
+                    a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
+    }
+
     /// Sets the number of threads OpenBLAS uses inside one call. The Monte Carlo runner
     /// sets 1 and parallelizes over work units itself, so that results do not depend on
     /// how OpenBLAS splits a product.

@@ -153,6 +153,37 @@ final class SparseCholesky {
         read(UnsafeBufferPointer(start: x.pointee.x.assumingMemoryBound(to: Double.self), count: dimension * count))
     }
 
+    /// Copies the numeric factor into simplicial form for sparse triangular solves. The
+    /// factor itself stays supernodal, so `factorize` can run again.
+    ///
+    /// - Throws: `CHOLMODError` when copying or converting fails.
+    func simplicialFactor() throws(CHOLMODError) -> SimplicialFactor {
+        var copy = cholmod_l_copy_factor(factor, common)
+        defer { cholmod_l_free_factor(&copy, common) }
+        // Arguments: real values, LL^T, simplicial, packed, monotonic.
+        guard let simplicial = copy, cholmod_l_change_factor(Int32(CHOLMOD_REAL), 1, 0, 1, 1, simplicial, common) != 0 else {
+            throw failure("cholmod_l_change_factor")
+        }
+        let f = simplicial.pointee
+        let n = Int(f.n)
+        let starts = f.p.assumingMemoryBound(to: Int.self)
+        let counts = f.nz.assumingMemoryBound(to: Int.self)
+        let rows = f.i.assumingMemoryBound(to: Int.self)
+        let values = f.x.assumingMemoryBound(to: Double.self)
+        let permutation = f.Perm.assumingMemoryBound(to: Int.self)
+        // Packed columns lie one after another, so the arrays copy in one piece each.
+        let columnStart = Array(UnsafeBufferPointer(start: starts, count: n + 1))
+        for j in 0..<n where columnStart[j] + counts[j] != columnStart[j + 1] {
+            throw CHOLMODError(code: CHOLMOD_INVALID, operation: "cholmod_l_change_factor (columns not packed)")
+        }
+        let entryCount = columnStart[n]
+        let rowIndex = Array(UnsafeBufferPointer(start: rows, count: entryCount))
+        let value = Array(UnsafeBufferPointer(start: values, count: entryCount))
+        var position = [Int](repeating: 0, count: n)
+        for k in 0..<n { position[permutation[k]] = k }
+        return SimplicialFactor(columnStart: columnStart, rowIndex: rowIndex, value: value, position: position)
+    }
+
     private func freeWorkspace() {
         cholmod_l_free_dense(&rightHandSides, common)
         cholmod_l_free_dense(&solution, common)

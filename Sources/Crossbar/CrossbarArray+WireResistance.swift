@@ -67,8 +67,8 @@ extension CrossbarArray {
     ///   resistance, `.invalidConductance` for a negative or non-finite cell, and
     ///   `.solverFailed` when CHOLMOD fails.
     /// - Complexity: two sparse Cholesky factorizations of 2 * rows * columns unknowns and
-    ///   min(rows, columns) + 1 solves with each. For a 128 x 128 tile that was about 0.5 s of
-    ///   CPU on one core of a shared 2-core machine, as `reram-emu crossbar bench` measures.
+    ///   rows + columns sparse forward solves with each (see docs/model.md, section 10).
+    ///   `reram-emu crossbar bench` measures the time of a 128 x 128 tile.
     public func solvingWireResistance(_ wires: WireResistance) throws(WireResistanceError) -> WireResistanceSolution {
         try wires.validate()
         guard !wires.isIdeal else {

@@ -179,7 +179,8 @@ extension TileNetwork {
     /// The symbolic analysis is shared, and each array gets its own numeric factorization.
     ///
     /// - Complexity: one sparse Cholesky factorization of 2 * rows * columns unknowns per
-    ///   array, then min(rows, columns) + 1 triangular solves.
+    ///   array, then rows + columns sparse forward solves, or min(rows, columns) + 1 full
+    ///   solves where the ports touch whole lines.
     func solve(_ arrays: [[Float]]) throws(CHOLMODError) -> [ArraySolution] {
         let systems = arrays.map { NodalSystem(network: self, siemens: $0) }
         guard unknownCount > 0 else {
@@ -187,9 +188,13 @@ extension TileNetwork {
         }
         let cholesky = try SparseCholesky(analyzing: systems[0].matrix)
         var solutions = [ArraySolution]()
-        for system in systems {
+        for (system, siemens) in zip(systems, arrays) {
             try cholesky.factorize(system.matrix)
-            solutions.append(try solve(system, with: cholesky))
+            if let solution = try solveThroughPorts(system, siemens: siemens, with: cholesky) {
+                solutions.append(solution)
+            } else {
+                solutions.append(try solveWithFullRightHandSides(system, with: cholesky))
+            }
         }
         return solutions
     }
@@ -199,11 +204,9 @@ extension TileNetwork {
     /// is solved. One more right-hand side, B times a vector of ones, gives the node
     /// voltages with every input at 1 V for the far-corner error.
     ///
-    /// NOTE: the dense solves take most of the time, about 0.5 s of CPU for both arrays of a
-    /// 128 x 128 tile (see `reram-emu crossbar bench`). B and C are very sparse, so
-    /// M = (L^-1 P B)^T (L^-1 P C) with sparse forward solves (cholmod_l_solve2 with Bset)
-    /// should be much cheaper. That is not implemented yet.
-    private func solve(_ system: NodalSystem, with cholesky: SparseCholesky) throws(CHOLMODError) -> ArraySolution {
+    /// This is the general method, used when `solveThroughPorts` does not apply: each solve
+    /// runs over all of L, so it costs several times the port solve.
+    func solveWithFullRightHandSides(_ system: NodalSystem, with cholesky: SparseCholesky) throws(CHOLMODError) -> ArraySolution {
         let n = unknownCount
         let byInput = rows <= columns
         let solved = byInput ? system.injections : system.extractions
@@ -258,7 +261,7 @@ extension TileNetwork {
     }
 
     /// D (columns x rows) transposed to rows x columns.
-    private func transposed(_ direct: [Double]) -> [Double] {
+    func transposed(_ direct: [Double]) -> [Double] {
         var result = [Double](repeating: 0, count: rows * columns)
         for i in 0..<rows {
             for j in 0..<columns { result[i * columns + j] = direct[j * rows + i] }

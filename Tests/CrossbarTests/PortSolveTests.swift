@@ -1,0 +1,36 @@
+@testable import Crossbar
+import DeviceModel
+import Testing
+
+/// The port solve (sparse forward solves through the driver and sense ends of the lines)
+/// against the solve of every input's full right-hand side, on the same factorization.
+@Suite struct PortSolveTests {
+    @Test(arguments: [
+        WireResistance(wordLineSegmentOhms: 1, bitLineSegmentOhms: 1),
+        WireResistance(wordLineSegmentOhms: 2, bitLineSegmentOhms: 0.5, driverOhms: 50, senseOhms: 20),
+        WireResistance(wordLineSegmentOhms: 0, bitLineSegmentOhms: 3, driverOhms: 10),
+        WireResistance(wordLineSegmentOhms: 1.5, bitLineSegmentOhms: 0, senseOhms: 5),
+        WireResistance(wordLineSegmentOhms: 0.5, bitLineSegmentOhms: 4, driverOhms: 0, senseOhms: 0),
+    ])
+    func portSolveMatchesFullSolve(wires: WireResistance) throws {
+        for (rows, columns) in [(1, 5), (7, 1), (24, 17), (40, 64)] {
+            let tile = CrossbarArray.uniformRandom(rows: rows, columns: columns, siemens: 10e-6...100e-6,
+                                                   generator: try RandomGenerator(seed: UInt64(rows * columns)))
+            let network = TileNetwork(rows: rows, columns: columns, wires: wires)
+            let system = NodalSystem(network: network, siemens: tile.plusSiemens)
+            let cholesky = try SparseCholesky(analyzing: system.matrix)
+            try cholesky.factorize(system.matrix)
+            let ports = try #require(try network.solveThroughPorts(system, siemens: tile.plusSiemens, with: cholesky))
+            let full = try network.solveWithFullRightHandSides(system, with: cholesky)
+            let scale = full.effectiveSiemens.map(abs).max()!
+            let worst = zip(ports.effectiveSiemens, full.effectiveSiemens).map { abs($0 - $1) }.max()!
+            #expect(worst <= 1e-12 * scale, "\(rows) x \(columns): largest difference \(worst) S of \(scale) S")
+            #expect(abs(ports.farCornerRelativeError - full.farCornerRelativeError) <= 1e-12)
+        }
+    }
+
+    @Test func groundedColumnsFallBackToFullSolves() throws {
+        let network = TileNetwork(rows: 4, columns: 3, wires: WireResistance(wordLineSegmentOhms: 1))
+        #expect(network.senseSideExtractions(siemens: [Float](repeating: 1e-5, count: 12)) == nil)
+    }
+}
