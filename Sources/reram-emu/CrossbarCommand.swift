@@ -65,6 +65,7 @@ enum CrossbarCommand {
         let text = try SpiceNetlist.tile(array, wires: wires, voltagesVolts: voltages,
                                          title: "reram-emu crossbar netlist, seed \(seed)")
         if let output = options.value("--output") {
+            try OutputFolder.checkWritable(URL(fileURLWithPath: output), option: "--output", kind: "file")
             try text.write(to: URL(fileURLWithPath: output), atomically: true, encoding: .utf8)
             log("wrote \(output): \(rows) x \(columns) tile, run it with: ngspice -b \(output)")
         } else {

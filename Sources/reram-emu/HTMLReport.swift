@@ -17,6 +17,7 @@ enum HTMLReport {
             HTMLTables.accuracy(results),
             "<h2>Mapping onto tiles</h2>",
             HTMLTables.mapping(results.mapping),
+            HTMLTables.farCorner(results.mapping),
             "<h2>Device and converters</h2>",
             HTMLTables.hardware(results.study),
             "<h2>Environment</h2>",

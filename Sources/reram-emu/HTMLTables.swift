@@ -37,6 +37,22 @@ enum HTMLTables {
         return table(header, rows, textColumns: [0, 1, 8])
     }
 
+    /// Returns the IR-drop bound of every layer for each wire setting, the far-corner current
+    /// error of its tiles with every used cell at Gmax, or "" for a study with ideal wires.
+    static func farCorner(_ layers: [MappingRecord]) -> String {
+        let rows = layers.flatMap { m in
+            (m.farCorner ?? []).map { record in
+                [m.layer, "\(m.tileRows)x\(m.tileColumns)", FarCornerReport.wiresText(record.wires), "\(record.errorByTile.count)",
+                 String(format: "%.2f", (record.errorByTile.min() ?? 0) * 100),
+                 String(format: "%.2f", (record.errorByTile.max() ?? 0) * 100)]
+            }
+        }
+        guard !rows.isEmpty else { return "" }
+        let header = ["layer", "tile", "wires (ohm)", "tiles", "far-corner error, smallest (%)", "far-corner error, largest (%)"]
+        return "<p>IR drop: the far-corner current error of each tile with every used cell at Gmax and every input at V_read; results.json lists it per tile (mapping[].farCorner).</p>\n"
+            + table(header, rows, textColumns: [0, 1, 2])
+    }
+
     /// Lists the device, array, DAC and ADC sections of the study config, one parameter a row.
     /// Keys name their unit, as in the config (gmaxSiemens, readVoltageVolts).
     static func hardware(_ study: [String: Any]) -> String {

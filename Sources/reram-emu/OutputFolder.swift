@@ -8,6 +8,54 @@ struct OutputFolder {
 
     var journalURL: URL { url.appendingPathComponent(JournalFile.name) }
 
+    /// Checks, before any work, that the folder can be written and does not hold another
+    /// study that this run would replace or resume by mistake.
+    ///
+    /// - Throws: `UsageError` naming the path and the fix.
+    func checkBeforeRun(study: StudyConfig, resume: Bool, force: Bool) throws {
+        try Self.checkWritable(url, option: "--output", kind: "folder")
+        guard !force, let earlier = earlierStudy() else {
+            let existing = ["results.json", "results.csv", JournalFile.name]
+                .filter { FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path) }
+            if !force && !existing.isEmpty {
+                throw UsageError(description: "\(url.path) already contains files of an unreadable study (\(existing.joined(separator: ", "))); add --force to replace them, or choose another --output")
+            }
+            return
+        }
+        let differing = try Self.differingKeys(earlier.study, study)
+        guard differing.isEmpty else {
+            let fix = resume ? "resume with the original config, or start over with --force"
+                : "add --force to replace it, or choose another --output"
+            throw UsageError(description: "\(url.path) already contains another study (differing keys: \(differing.joined(separator: ", "))); \(fix)")
+        }
+    }
+
+    /// Throws unless `path` is a `kind` ("folder" or "file") that can be created or
+    /// written: the path is of that kind or absent, and its nearest existing parent is a
+    /// writable folder.
+    static func checkWritable(_ path: URL, option: String, kind: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path.path, isDirectory: &isFolder) {
+            guard isFolder.boolValue == (kind == "folder") else {
+                throw UsageError(description: "\(option) \(path.path) is \(isFolder.boolValue ? "a folder" : "a file"), not a \(kind); give the path of a \(kind)")
+            }
+            guard FileManager.default.isWritableFile(atPath: path.path) else {
+                throw UsageError(description: "\(option) \(path.path) is not writable; give a \(kind) you can write to")
+            }
+            return
+        }
+        var parent = path.deletingLastPathComponent()
+        if kind == "file" && !FileManager.default.fileExists(atPath: parent.path) {
+            throw UsageError(description: "\(option) \(path.path): the folder \(parent.path) does not exist; create it first or give another path")
+        }
+        while !FileManager.default.fileExists(atPath: parent.path, isDirectory: &isFolder) && parent.path != "/" {
+            parent = parent.deletingLastPathComponent()
+        }
+        guard isFolder.boolValue, FileManager.default.isWritableFile(atPath: parent.path) else {
+            throw UsageError(description: "\(option) \(path.path) cannot be created: \(parent.path) is not a writable folder; give a path inside a folder you can write to")
+        }
+    }
+
     /// Opens the journal to append to and returns the points it already contains.
     ///
     /// - Throws: `UsageError` when resuming a journal of another config, or when the folder

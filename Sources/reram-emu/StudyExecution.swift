@@ -18,6 +18,7 @@ struct StudyExecution {
 
     func run() throws {
         let started = Date()
+        try OutputFolder(url: output).checkBeforeRun(study: config, resume: resume, force: force)
         // Installed first, so a signal during loading also stops the run cleanly.
         Interruption.shared.install()
         try checkModelFitsInMemory()

@@ -45,6 +45,11 @@ func main() -> Int32 {
     } catch let error as UsageError {
         log("reram-emu: error: \(error.description)")
         return 2
+    } catch let error as CocoaError {
+        // A file operation failed after the checks: name the file, not Foundation's dump.
+        let path = error.filePath ?? error.url?.path ?? "a file"
+        log("reram-emu: error: \(path): \(error.localizedDescription); check the path and its permissions")
+        return 1
     } catch {
         log("reram-emu: error: \(error)")
         return 1

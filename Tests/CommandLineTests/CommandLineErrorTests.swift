@@ -111,6 +111,22 @@ struct Workspace {
         try workspace.expectFailure(config: config, mentioning: ["tanh.onnx", "Tanh", "supported operators: Add"])
     }
 
+    @Test func outputPathsCheckedBeforeWork() throws {
+        let workspace = try Workspace()
+        let config = try workspace.writeConfig()
+        let file = workspace.folder.appendingPathComponent("afile")
+        try Data().write(to: file)
+        let run = try Executable.run(["run", config.path, "--output", file.path, "--limit", "10"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("--output \(file.path) is a file, not a folder"), "stderr: \(run.stderr)")
+        #expect(!run.stdout.contains("mapping on"))
+        let missing = workspace.folder.appendingPathComponent("no-such-folder/t.cir")
+        let netlist = try Executable.run(["crossbar", "netlist", "--rows", "2", "--columns", "2", "--wire-ohms", "1",
+                                          "--output", missing.path])
+        #expect(netlist.status == 2)
+        #expect(netlist.stderr.contains("no-such-folder does not exist; create it first"), "stderr: \(netlist.stderr)")
+    }
+
     @Test func limitAboveTestSetRejected() throws {
         let workspace = try Workspace()
         let config = try workspace.writeConfig()

@@ -203,3 +203,26 @@ final class SVGText: NSObject, XMLParserDelegate {
         }
     }
 }
+
+@Suite struct FarCornerTableTests {
+    func mapping(_ farCorner: String) throws -> MappingRecord {
+        let json = """
+        {"layer": "fc1", "kind": "dense", "matrixRows": 200, "matrixColumns": 100, "tileRows": 128, "tileColumns": 128,
+         "rowBlocks": 2, "columnBlocks": 1, "tiles": 2, "cellUtilization": 0.6, "adcConversionsPerInference": 200,
+         "dacOperationsPerInference": 200\(farCorner)}
+        """
+        return try JSONDecoder().decode(MappingRecord.self, from: Data(json.utf8))
+    }
+
+    @Test func tableListsSmallestAndLargestError() throws {
+        let wires = "{\"wordLineSegmentOhms\": 1, \"bitLineSegmentOhms\": 1, \"driverOhms\": 0, \"senseOhms\": 0}"
+        let html = HTMLTables.farCorner([try mapping(", \"farCorner\": [{\"wires\": \(wires), \"errorByTile\": [0.25, 0.125]}]")])
+        #expect(html.contains("segments 1, driver 0, sense 0"))
+        #expect(html.contains("12.50"))
+        #expect(html.contains("25.00"))
+    }
+
+    @Test func idealWiresGiveNoTable() throws {
+        #expect(HTMLTables.farCorner([try mapping("")]) == "")
+    }
+}
