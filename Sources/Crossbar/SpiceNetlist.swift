@@ -18,14 +18,15 @@ public enum SpiceNetlist {
     ///
     /// - Throws: `WireResistanceError.invalidResistance` for a negative or non-finite resistance.
     public static func tile(_ array: CrossbarArray, wires: WireResistance, voltagesVolts: [Float],
-                            title: String = "reram-emu crossbar tile") throws(WireResistanceError) -> String {
+                            title: String = "reram-emu crossbar tile",
+                            comments: [String] = []) throws(WireResistanceError) -> String {
         precondition(voltagesVolts.count == array.rows, "a tile of \(array.rows) rows needs \(array.rows) input voltages")
         try wires.validate()
         var lines = ["* \(title)",
                      "* \(array.rows) x \(array.columns) differential tile; word-line segment \(wires.wordLineSegmentOhms) ohms, "
                          + "bit-line segment \(wires.bitLineSegmentOhms) ohms, driver \(wires.driverOhms) ohms, "
-                         + "sense \(wires.senseOhms) ohms",
-                     "* inputs"]
+                         + "sense \(wires.senseOhms) ohms"]
+                    + comments.map { "* " + $0 } + ["* inputs"]
         for i in 0..<array.rows {
             lines.append("Vin_\(i) in_\(i) 0 DC \(number(Double(voltagesVolts[i])))")
         }

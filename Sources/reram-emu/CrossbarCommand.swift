@@ -11,7 +11,8 @@ enum CrossbarCommand {
     netlist writes the SPICE netlist of a random differential tile with wire, driver and
     sense resistance: G+ and G- uniform in [10 uS, 100 uS], inputs uniform in
     [-0.2 V, 0.2 V]. ngspice -b FILE prints the column currents; other SPICE programs run
-    its .op analysis and ignore the ngspice .control block.
+    its .op analysis and ignore the ngspice .control block. Comment lines at the top give
+    the currents reram-emu computes for the same tile, to compare with.
 
     bench times the nodal solve of a 128 x 128 tile (both arrays) that gives its effective
     conductances with wire resistance.
@@ -63,7 +64,8 @@ enum CrossbarCommand {
                                                 generator: generator)
         let voltages = (0..<rows).map { _ in Float(-0.2 + 0.4 * generator.uniform()) }
         let text = try SpiceNetlist.tile(array, wires: wires, voltagesVolts: voltages,
-                                         title: "reram-emu crossbar netlist, seed \(seed)")
+                                         title: "reram-emu crossbar netlist, seed \(seed)",
+                                         comments: try expectedCurrents(array, wires: wires, voltages: voltages))
         if let output = options.value("--output") {
             try OutputFolder.checkWritable(URL(fileURLWithPath: output), option: "--output", kind: "file")
             try text.write(to: URL(fileURLWithPath: output), atomically: true, encoding: .utf8)
@@ -71,6 +73,24 @@ enum CrossbarCommand {
         } else {
             print(text, terminator: "")
         }
+    }
+
+    /// Returns comment lines with the column currents reram-emu computes for the tile, in
+    /// the names ngspice prints, so that a SPICE run can be checked against them.
+    static func expectedCurrents(_ array: CrossbarArray, wires: WireResistance, voltages: [Float]) throws -> [String] {
+        let wired = try array.withWireResistance(wires)
+        var lines = ["reram-emu column currents in amperes, to compare with the printed ones:"]
+        for (suffix, selection) in [("p", ConductanceSelection.plus), ("m", .minus)] {
+            var currents = [Float](repeating: 0, count: array.columns)
+            voltages.withUnsafeBufferPointer { v in
+                currents.withUnsafeMutableBufferPointer { i in
+                    wired.columnCurrents(voltages: v.baseAddress!, voltageStride: array.rows, batch: 1,
+                                         output: i.baseAddress!, outputStride: array.columns, selection: selection)
+                }
+            }
+            for (j, amperes) in currents.enumerated() { lines.append("  i(vsense_\(suffix)_\(j)) = \(amperes)") }
+        }
+        return lines
     }
 
     static func bench(_ arguments: [String]) throws {
