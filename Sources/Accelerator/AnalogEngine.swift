@@ -62,20 +62,39 @@ public struct AnalogEngine: MatrixEngine {
         guard let layer = programmed.layers[operationIndex] else {
             preconditionFailure("layer \(operationIndex) was not programmed")
         }
-        let settings = programmed.settings
-        let (planes, dacClips) = settings.dac.planes(input, count: rowCount * matrix.rows,
-                                                     fullScale: layer.inputFullScale)
+        let (planes, dacClips) = programmed.settings.dac.planes(input, count: rowCount * matrix.rows,
+                                                                fullScale: layer.inputFullScale)
+        statistics.record(operationIndex: operationIndex, adc: ClipCounts(), dac: dacClips)
         output.update(repeating: 0, count: rowCount * matrix.columns)
-        var adcClips = ClipCounts()
         for plane in planes {
             plane.volts.withUnsafeBufferPointer { volts in
-                let layout = VoltageLayout(base: volts.baseAddress!, rowCount: rowCount, rows: matrix.rows,
-                                           transposed: inputTransposed)
-                adcClips += accumulateTiles(layer, voltages: layout, weight: plane.weight,
-                                            rowCount: rowCount, output: output, settings: settings)
+                accumulateCycle(operationIndex: operationIndex, matrix: matrix, volts: volts.baseAddress!,
+                                weight: plane.weight, rowCount: rowCount, inputTransposed: inputTransposed, output: output)
             }
         }
-        statistics.record(operationIndex: operationIndex, adc: adcClips, dac: dacClips)
+    }
+
+    /// Converts the whole input tensor through the layer's DAC, once per pixel.
+    public func inputCycles(operationIndex: Int, _ input: [Float]) -> [VoltagePlane]? {
+        guard let layer = programmed.layers[operationIndex] else {
+            preconditionFailure("layer \(operationIndex) was not programmed")
+        }
+        let (planes, dacClips) = input.withUnsafeBufferPointer {
+            programmed.settings.dac.planes($0.baseAddress!, count: input.count, fullScale: layer.inputFullScale)
+        }
+        statistics.record(operationIndex: operationIndex, adc: ClipCounts(), dac: dacClips)
+        return planes
+    }
+
+    public func accumulateCycle(operationIndex: Int, matrix: WeightMatrix, volts: UnsafePointer<Float>, weight: Float,
+                                rowCount: Int, inputTransposed: Bool, output: UnsafeMutablePointer<Float>) {
+        guard let layer = programmed.layers[operationIndex] else {
+            preconditionFailure("layer \(operationIndex) was not programmed")
+        }
+        let layout = VoltageLayout(base: volts, rowCount: rowCount, rows: matrix.rows, transposed: inputTransposed)
+        let adcClips = accumulateTiles(layer, voltages: layout, weight: weight, rowCount: rowCount,
+                                       output: output, settings: programmed.settings)
+        statistics.record(operationIndex: operationIndex, adc: adcClips, dac: ClipCounts())
     }
 
     /// Adds the converted column currents of every tile for one DAC cycle to `output`

@@ -1,4 +1,5 @@
 import Crossbar
+import Peripherals
 
 /// Computes the product of a batch of input rows with one layer's weight matrix.
 /// The float reference and the emulated crossbar tiles are the two implementations.
@@ -8,6 +9,26 @@ public protocol MatrixEngine {
     /// `inputTransposed`, the input is stored matrix.rows x rowCount (im2col patches).
     func multiply(operationIndex: Int, matrix: WeightMatrix, input: UnsafePointer<Float>,
                   rowCount: Int, inputTransposed: Bool, output: UnsafeMutablePointer<Float>)
+
+    /// Converts a convolution's whole input tensor into the cycles it is applied in, before
+    /// im2col. An elementwise converter that maps 0 to 0 V gives the same patches either
+    /// way, and each pixel is converted once instead of once per kernel position. Returns
+    /// nil when the engine multiplies input values as they are.
+    func inputCycles(operationIndex: Int, _ input: [Float]) -> [VoltagePlane]?
+
+    /// Adds `weight` times the product of converted word-line voltages (from `inputCycles`,
+    /// unfolded) with the layer's tiles to `output` (rowCount x matrix.columns).
+    func accumulateCycle(operationIndex: Int, matrix: WeightMatrix, volts: UnsafePointer<Float>, weight: Float,
+                         rowCount: Int, inputTransposed: Bool, output: UnsafeMutablePointer<Float>)
+}
+
+extension MatrixEngine {
+    public func inputCycles(operationIndex: Int, _ input: [Float]) -> [VoltagePlane]? { nil }
+
+    public func accumulateCycle(operationIndex: Int, matrix: WeightMatrix, volts: UnsafePointer<Float>, weight: Float,
+                                rowCount: Int, inputTransposed: Bool, output: UnsafeMutablePointer<Float>) {
+        preconditionFailure("an engine without inputCycles has no cycles to accumulate")
+    }
 }
 
 /// The float reference: one sgemm with the layer's weights.
@@ -90,13 +111,25 @@ extension Network {
         precondition(input.shape == [g.inputChannels, g.inputHeight, g.inputWidth],
                      "\(layer.name) expects input shape \([g.inputChannels, g.inputHeight, g.inputWidth]), got \(input.shape)")
         let rowCount = input.batch * g.outputPixels
-        let patches = [Float].filled(count: rowCount * g.patchSize) { p in
-            input.values.withUnsafeBufferPointer { g.unfoldTransposed($0.baseAddress!, batch: input.batch, into: p) }
+        func unfolded(_ values: [Float]) -> [Float] {
+            [Float].filled(count: rowCount * g.patchSize) { p in
+                values.withUnsafeBufferPointer { g.unfoldTransposed($0.baseAddress!, batch: input.batch, into: p) }
+            }
         }
         let products = [Float].filled(count: rowCount * g.outputChannels) { y in
-            patches.withUnsafeBufferPointer { p in
-                engine.multiply(operationIndex: index, matrix: layer.matrix, input: p.baseAddress!,
-                                rowCount: rowCount, inputTransposed: true, output: y)
+            if let cycles = engine.inputCycles(operationIndex: index, input.values) {
+                y.update(repeating: 0, count: rowCount * g.outputChannels)
+                for cycle in cycles {
+                    unfolded(cycle.volts).withUnsafeBufferPointer { p in
+                        engine.accumulateCycle(operationIndex: index, matrix: layer.matrix, volts: p.baseAddress!,
+                                               weight: cycle.weight, rowCount: rowCount, inputTransposed: true, output: y)
+                    }
+                }
+            } else {
+                unfolded(input.values).withUnsafeBufferPointer { p in
+                    engine.multiply(operationIndex: index, matrix: layer.matrix, input: p.baseAddress!,
+                                    rowCount: rowCount, inputTransposed: true, output: y)
+                }
             }
         }
         let output = [Float].filled(count: rowCount * g.outputChannels) { o in

@@ -2,6 +2,7 @@ import Accelerator
 import DeviceModel
 import Foundation
 import ModelImport
+import Peripherals
 import Testing
 
 /// The bundled CIFAR-10 CNN on the bundled first 1,000 test images.
@@ -61,5 +62,26 @@ enum CIFARFixtures {
         let b = Fixtures.logits(unfolded, images, engine: FloatEngine())
         let worst = zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .infinity
         #expect(worst < 1e-5, "folding changed logits by \(worst)")
+    }
+
+    /// Convolutions convert their input through the DAC before im2col, cycle by cycle: the
+    /// weighted bit-serial cycles must add up to the parallel DAC's result.
+    @Test func bitSerialConvolutionsEqualParallel() throws {
+        let network = CIFARFixtures.network
+        let images = CIFARFixtures.images.prefix(20)
+        let scales = Calibration.inputFullScale(network, images: CIFARFixtures.images.prefix(100))
+        var settings = try Fixtures.idealSettings()
+        var logits: [[Float]] = []
+        for scheme in [DACScheme.parallel, .bitSerial] {
+            settings.dac = DAC(resolution: .bits(6), readVoltageVolts: 0.2, scheme: scheme)
+            let programmed = ProgrammedNetwork.program(network, settings: settings, inputFullScale: scales,
+                                                       generator: try RandomGenerator(seed: 2))
+            logits.append(Fixtures.logits(network, images, engine: AnalogEngine(programmed: programmed)))
+        }
+        let worst = zip(logits[0], logits[1]).map { abs($0 - $1) / max(1, abs($0)) }.max() ?? .infinity
+        #expect(worst < 1e-4, "largest relative difference \(worst)")
+        let float = Fixtures.logits(network, images, engine: FloatEngine())
+        let quantization = zip(logits[0], float).map { abs($0 - $1) }.max() ?? 0
+        #expect(quantization > 1e-3, "a 6-bit DAC left the logits unchanged")
     }
 }
