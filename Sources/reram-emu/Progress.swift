@@ -6,7 +6,11 @@ import Foundation
 final class ProgressReporter: @unchecked Sendable {
     private let lock = NSLock()
     private let start = Date()
-    private let totalTrials: Int
+    /// Trials planned in all: the first plan of every point, raised whenever an adaptive
+    /// point adds trials.
+    private var totalTrials: Int
+    /// The trial count each point last reported, by grid point index.
+    private var pointTrials: [Int: Int] = [:]
     private var trialsDone = 0
     private var lastLine = Date.distantPast
     private let interactive = isatty(2) == 1
@@ -20,7 +24,7 @@ final class ProgressReporter: @unchecked Sendable {
     func trialFinished(_ progress: StudyProgress) {
         lock.lock()
         defer { lock.unlock() }
-        trialsDone += 1
+        count(progress)
         guard !quiet else { return }
         let now = Date()
         let pointDone = progress.trialsDone == progress.trialCount
@@ -29,13 +33,26 @@ final class ProgressReporter: @unchecked Sendable {
         }
         lastLine = now
         let elapsed = now.timeIntervalSince(start)
-        let remaining = elapsed / Double(trialsDone) * Double(totalTrials - trialsDone)
+        let remaining = remainingSeconds(elapsed: elapsed)
         let p = progress.point
         let line = String(format: "point %d/%d (levels %@, variation %.3g %%, range %.4g): trial %d/%d, elapsed %@, remaining ~%@",
                           progress.pointsDone + 1, progress.pointCount, p.levels.description, p.variation * 100,
                           p.dynamicRange, progress.trialsDone, progress.trialCount,
                           Self.duration(elapsed), Self.duration(remaining))
         FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
+    }
+
+    /// Counts one finished trial, and the trials an adaptive point added since its last report.
+    func count(_ progress: StudyProgress) {
+        trialsDone += 1
+        let previous = pointTrials[progress.point.index] ?? progress.trialCount
+        totalTrials += progress.trialCount - previous
+        pointTrials[progress.point.index] = progress.trialCount
+    }
+
+    /// Estimates the time left from the mean time per finished trial, never below 0.
+    func remainingSeconds(elapsed: Double) -> Double {
+        elapsed / Double(max(trialsDone, 1)) * Double(max(0, totalTrials - trialsDone))
     }
 
     func finish() {

@@ -1,0 +1,15 @@
+import Accelerator
+@testable import reram_emu
+import Testing
+
+@Suite struct ProgressTests {
+    @Test func adaptiveTrialsRaiseTheEstimate() {
+        let reporter = ProgressReporter(totalTrials: 8, quiet: true)
+        let point = GridPoint(index: 0, levels: .quantized(4), variation: 0.05, dynamicRange: 10)
+        for done in 1...4 { reporter.count(StudyProgress(pointsDone: 0, pointCount: 2, point: point, trialsDone: done, trialCount: 4)) }
+        #expect(reporter.remainingSeconds(elapsed: 40) == 40)
+        // The point adds two trials: 10 planned, 6 done, 4 left at 10 s each.
+        for done in 5...6 { reporter.count(StudyProgress(pointsDone: 0, pointCount: 2, point: point, trialsDone: done, trialCount: 6)) }
+        #expect(reporter.remainingSeconds(elapsed: 60) == 40)
+    }
+}
