@@ -5,6 +5,10 @@
 
 SWIFT ?= swift
 CONFIG ?= configs/mnist-mlp.json
+# The release binary uses this machine's vector instructions (AVX-512 or AVX2 for the DAC
+# and ADC loops); results are the same bit for bit. `make build CPU=x86-64` builds a
+# binary that runs on any x86-64 machine.
+CPU ?= native
 BINARY := .build/release/reram-emu
 # `make fuzz` runs each libFuzzer target for FUZZ_SECONDS; see docs/fuzzing.md.
 FUZZ_SECONDS ?= 60
@@ -16,7 +20,7 @@ deps:
 	@scripts/install-deps.sh
 
 build: deps
-	$(SWIFT) build -c release --product reram-emu
+	$(SWIFT) build -c release --product reram-emu -Xswiftc -target-cpu -Xswiftc $(CPU)
 
 run: build
 	$(BINARY) run $(CONFIG)
