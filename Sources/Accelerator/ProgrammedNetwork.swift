@@ -108,6 +108,10 @@ public struct ProgrammedNetwork: Sendable {
     /// The tile as its sense amplifiers see it through `wires`. The config has checked the
     /// resistances and programming keeps conductances in [0, Gmax], so a failure here is
     /// CHOLMOD running out of memory.
+    ///
+    /// NOTE: every tile of every trial is factorized afresh, which makes an MNIST trial with
+    /// IR drop about 30 x one without (docs/benchmarks.md). Reusing the symbolic analysis
+    /// across tiles of one shape, or updating a nominal factor, would cut this.
     private static func solve(_ tile: CrossbarArray, wires: WireResistance, layer: LayerMapping,
                               rowBlock: Int, columnBlock: Int) -> WireResistanceSolution {
         do {
