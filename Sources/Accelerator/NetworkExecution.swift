@@ -112,7 +112,7 @@ extension Network {
                      "\(layer.name) expects input shape \([g.inputChannels, g.inputHeight, g.inputWidth]), got \(input.shape)")
         let rowCount = input.batch * g.outputPixels
         // NOTE: with 32 to 128 output channels, OpenBLAS spends about 40 % as long packing the
-        // im2col matrix as multiplying it, which holds CIFAR-10 trials near 45 % of sgemm.
+        // im2col matrix as multiplying it, which keeps CIFAR-10 trials near 45 % of sgemm.
         func unfolded(_ values: [Float]) -> [Float] {
             [Float].filled(count: rowCount * g.patchSize) { p in
                 values.withUnsafeBufferPointer { g.unfoldTransposed($0.baseAddress!, batch: input.batch, into: p) }
