@@ -110,7 +110,7 @@ public struct ProgrammedNetwork: Sendable {
     /// CHOLMOD running out of memory.
     ///
     /// NOTE: every tile of every trial is factorized afresh, which makes an MNIST trial with
-    /// IR drop about 30 x one without (docs/benchmarks.md). Reusing the symbolic analysis
+    /// IR drop about 24 x one without (docs/benchmarks.md). Reusing the symbolic analysis
     /// across tiles of one shape, or updating a nominal factor, would cut this.
     private static func solve(_ tile: CrossbarArray, wires: WireResistance, layer: LayerMapping,
                               rowBlock: Int, columnBlock: Int) -> WireResistanceSolution {
