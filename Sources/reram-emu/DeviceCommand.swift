@@ -101,6 +101,9 @@ enum DeviceCommand {
         let isPath = argument.hasSuffix(".json") || argument.contains("/")
         let url = isPath ? URL(fileURLWithPath: argument) : URL(fileURLWithPath: "configs/devices/\(argument).json")
         let name = url.deletingPathExtension().lastPathComponent
+        if !isPath && !FileManager.default.fileExists(atPath: "configs/devices") {
+            throw UsageError(description: "device preset '\(argument)' is looked up in configs/devices/ under the current folder, which has no such folder; run from the repository root or give the preset's path, such as configs/devices/\(argument).json")
+        }
         do {
             return (try DeviceConfig.decodePreset(try StudyLoader.readPreset(url), name: name), url)
         } catch let error as ConfigError {

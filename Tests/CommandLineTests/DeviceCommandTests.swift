@@ -56,6 +56,12 @@ private func presetObject(_ name: String) throws -> [String: Any] {
         try workspace.expectFailure(config: config, mentioning: ["study.json", "device.preset", "nosuch.json does not exist"])
     }
 
+    @Test func presetNameOutsideRepositoryRootSaysWhere() throws {
+        let result = try Executable.run(["device", "report", "generic"], directory: FileManager.default.temporaryDirectory)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("run from the repository root or give the preset's path"), "stderr: \(result.stderr)")
+    }
+
     @Test func reportPrintsAlignedLevelTable() throws {
         let result = try Executable.run(["device", "report", Executable.root.appendingPathComponent("configs/devices/generic.json").path,
                                          "--levels", "4", "--variation", "0.05", "--cells", "2000"])
