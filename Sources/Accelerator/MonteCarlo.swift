@@ -206,6 +206,9 @@ public struct MonteCarloStudy: Sendable {
             record.trial = trials[offset]
             record.distortion = measureDistortion(programmed, readNoiseGenerator: readNoiseGenerator(
                 settings, trialSeed: trialSeeds[offset], batch: Self.distortionBatch))
+            if !settings.wires.isIdeal {
+                record.farCornerErrorMax = programmed.layers.values.flatMap(\.farCornerErrors).max()
+            }
             if !settings.faults.isNone {
                 record.stuckOffCells = programmed.faults.stuckOff
                 record.stuckOnCells = programmed.faults.stuckOn
@@ -307,6 +310,9 @@ public struct TrialRecord: Codable, Hashable, Sendable {
     /// when the device has no stuck-at faults.
     public var stuckOffCells: Int?
     public var stuckOnCells: Int?
+    /// With wire resistance: the largest far-corner relative error of this trial's
+    /// programmed tiles (see `WireResistanceSolution`); nil for ideal wires.
+    public var farCornerErrorMax: Double?
 }
 
 extension PointResult {

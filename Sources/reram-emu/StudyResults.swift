@@ -101,6 +101,9 @@ struct PointRecord: Codable {
     /// Cells stuck at Gmin and at Gmax, summed over the point's trials; nil without faults.
     var stuckOffCells: Int?
     var stuckOnCells: Int?
+    /// With wire resistance: the largest far-corner error of any programmed tile in any
+    /// trial of the point, a fraction.
+    var farCornerErrorMax: Double?
 
     init(_ result: PointResult, floatAccuracy: Double) {
         let s = result.statistics
@@ -131,6 +134,7 @@ struct PointRecord: Codable {
         trialAccuracies = result.accuracies
         layers = result.distortion
         readTimeSeconds = result.point.readTimeSeconds
+        farCornerErrorMax = result.records.compactMap(\.farCornerErrorMax).max()
         let faultRecords = result.records.filter { $0.stuckOffCells != nil }
         if !faultRecords.isEmpty {
             stuckOffCells = faultRecords.reduce(0) { $0 + ($1.stuckOffCells ?? 0) }

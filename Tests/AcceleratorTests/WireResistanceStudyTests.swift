@@ -70,6 +70,23 @@ import Testing
         #expect(a == b)
     }
 
+    @Test func trialsRecordProgrammedFarCornerError() throws {
+        var study = MonteCarloStudy(network: Fixtures.mnistNetwork, testSet: images.prefix(50),
+                                    inputFullScale: Calibration.inputFullScale(Fixtures.mnistNetwork, images: images),
+                                    trials: 2, seed: 4, batchSize: 50, threads: 2)
+        study.distortionImages = 0
+        var settings = try Fixtures.idealSettings(tile: TileShape(rows: 64, columns: 64))
+        settings.variation = try ProgrammingVariation(model: .relative, sigma: 0.05, window: settings.window)
+        let point = GridPoint(index: 0, levels: .unquantized, variation: 0.05, dynamicRange: 10)
+        #expect(try study.runPoint(point, settings: settings).records.allSatisfy { $0.farCornerErrorMax == nil })
+        settings.wires = WireResistance(wordLineSegmentOhms: 1, bitLineSegmentOhms: 1)
+        let errors = try study.runPoint(point, settings: settings).records.map(\.farCornerErrorMax)
+        #expect(errors.count == 2)
+        #expect(errors.allSatisfy { ($0 ?? 0) > 0 && ($0 ?? 1) < 1 }, "\(errors)")
+        // Each trial draws its own variation, so the programmed tiles differ.
+        #expect(errors[0] != errors[1])
+    }
+
     @Test func largerTilesLoseMoreToIRDrop() throws {
         let wires = WireResistance(wordLineSegmentOhms: 1, bitLineSegmentOhms: 1)
         let small = try programmed(wires, tile: 64)
