@@ -9,7 +9,7 @@ enum ReportTables {
             rows.append([m.name, m.kind, "\(m.matrixRows)x\(m.matrixColumns)",
                          "\(m.rowBlocks)x\(m.columnBlocks)=\(m.tileCount)",
                          String(format: "%.1f %%", m.utilization * 100), "\(m.adcConversionsPerInference)",
-                         m.foldedBatchNormalization ?? "-"])
+                         m.foldedBatchNormalization.map(shortNodeName) ?? "-"])
         }
         let tile = layers.first.map { "\($0.tile)" } ?? "-"
         return "mapping on \(tile) tiles\n" + align(rows)
@@ -47,6 +47,15 @@ enum ReportTables {
 
     private static func percent(_ fraction: Double) -> String {
         String(format: "%.2f", fraction * 100)
+    }
+
+    /// Returns the last part of an ONNX node name that is not the operator's own name:
+    /// "/features/features.1/BatchNormalization" becomes "features.1", so that the terminal
+    /// table stays narrow. results.json and report.html keep the full name.
+    static func shortNodeName(_ name: String) -> String {
+        var parts = name.split(separator: "/").map(String.init)
+        if parts.count > 1, parts.last == "BatchNormalization" { parts.removeLast() }
+        return parts.last ?? name
     }
 
     /// Left-aligns the first column and right-aligns the others, two spaces apart.

@@ -13,3 +13,11 @@ import Testing
         #expect(reporter.remainingSeconds(elapsed: 60) == 40)
     }
 }
+
+@Suite struct MappingTableTests {
+    @Test func foldedBatchNormShowsShortName() {
+        #expect(ReportTables.shortNodeName("/features/features.1/BatchNormalization") == "features.1")
+        #expect(ReportTables.shortNodeName("bn1") == "bn1")
+        #expect(ReportTables.shortNodeName("/block/norm") == "norm")
+    }
+}
