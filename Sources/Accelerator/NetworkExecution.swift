@@ -53,30 +53,31 @@ extension Network {
                         observe: ((Int, Activations) -> Void)? = nil) -> Activations {
         var x = input
         for (index, operation) in operations.enumerated() {
-            x = apply(operation, at: index, to: x, engine: engine)
+            apply(operation, at: index, to: &x, engine: engine)
             observe?(index, x)
         }
         return x
     }
 
-    private func apply(_ operation: NetworkOperation, at index: Int, to input: Activations,
-                       engine: some MatrixEngine) -> Activations {
-        var x = input
+    /// Applies one operation to `x` in place, so that elementwise operations such as ReLU
+    /// reuse the activation buffer instead of copying it.
+    private func apply(_ operation: NetworkOperation, at index: Int, to x: inout Activations,
+                       engine: some MatrixEngine) {
         switch operation {
         case .dense(let layer):
-            return dense(layer.matrix, at: index, input: x, engine: engine)
+            x = dense(layer.matrix, at: index, input: x, engine: engine)
         case .convolution(let layer):
-            return convolution(layer, at: index, input: x, engine: engine)
+            x = convolution(layer, at: index, input: x, engine: engine)
         case .relu:
             x.applyClip(minimum: 0, maximum: .infinity)
         case .clip(let minimum, let maximum):
             x.applyClip(minimum: minimum, maximum: maximum)
         case .maxPool(let window):
-            return x.pooled(window, average: false)
+            x = x.pooled(window, average: false)
         case .averagePool(let window):
-            return x.pooled(window, average: true)
+            x = x.pooled(window, average: true)
         case .globalAveragePool:
-            return x.globalAveragePooled()
+            x = x.globalAveragePooled()
         case .batchNormalization(let norm):
             x.applyBatchNormalization(norm)
         case .flatten:
@@ -86,7 +87,6 @@ extension Network {
         case .logSoftmax:
             x.applySoftmax(logarithm: true)
         }
-        return x
     }
 
     private func dense(_ matrix: WeightMatrix, at index: Int, input: Activations,

@@ -45,6 +45,9 @@ extension BenchCommand {
         print(String(format: "  float forward pass (1 thread):   %.3f s", floatSeconds))
         print(String(format: "  trial (1 thread):                %.3f s = %.2f x the float pass", trialSeconds, trialSeconds / floatSeconds))
         print(String(format: "  effective rate (1 thread):       %.1f GFLOP/s = %.0f %% of sgemm on 1 thread", gflops, gflops / machine.singleThread * 100))
+        let ceiling = MachineRate.tileProductRate(TileScheduler.map(inputs.network, tile: settings.tile), batchSize: config.batchSize)
+        print(String(format: "  sgemm on these tile products:    %.1f GFLOP/s = %.0f %% of sgemm 1024^3 (the ceiling for this network)",
+                     ceiling, ceiling / machine.singleThread * 100))
         print(String(format: "  throughput, 1 thread:            %.2f trials/s, %.0f images/s", Double(trials) / singleSeconds, Double(trials * images) / singleSeconds))
         print(String(format: "  throughput, %d threads:           %.2f trials/s, %.0f images/s (%.2f x 1 thread)", threads,
                      Double(trials) / parallelSeconds, Double(trials * images) / parallelSeconds, singleSeconds / parallelSeconds))
@@ -100,6 +103,35 @@ struct MachineRate {
             best = min(best, seconds)
         }
         return 2 * Double(n * n * n) / best / 1e9
+    }
+
+    /// GFLOP/s of sgemm alone on the products one batch of `batchSize` images makes with
+    /// `mappings`: one product per tile, rows = images x activations, in the layout the
+    /// emulator uses (im2col patches transposed for convolutions). This is the ceiling of
+    /// any GEMM-backed trial of that network on these tiles.
+    static func tileProductRate(_ mappings: [LayerMapping], batchSize: Int) -> Double {
+        var flops = 0.0
+        var seconds = 0.0
+        for m in mappings {
+            let rowCount = batchSize * m.activationsPerInference
+            let transposed = m.activationsPerInference > 1
+            let k = min(m.tile.rows, m.matrixRows), n = min(m.tile.columns, m.matrixColumns)
+            let a = [Float](repeating: 0.5, count: rowCount * k)
+            let b = [Float](repeating: 0.25, count: k * n)
+            var c = [Float](repeating: 0, count: rowCount * n)
+            var best = Double.infinity
+            for _ in 0..<3 {
+                let elapsed = BenchCommand.time {
+                    BLAS.sgemm(m: rowCount, n: n, k: k, a: a, lda: transposed ? rowCount : k, transposeA: transposed,
+                               b: b, ldb: n, c: &c, ldc: n)
+                }
+                best = min(best, elapsed)
+            }
+            // Every tile of the layer makes one such product, and a full tile is the slowest.
+            flops += 2 * Double(rowCount * k * n) * Double(m.tileCount)
+            seconds += best * Double(m.tileCount)
+        }
+        return flops / seconds / 1e9
     }
 
     static func peakResidentMegabytes() -> Double {
