@@ -105,7 +105,7 @@ struct MachineRate {
         return 2 * Double(n * n * n) / best / 1e9
     }
 
-    /// GFLOP/s of sgemm alone on the products one batch of `batchSize` images makes with
+    /// Measures the GFLOP/s of sgemm alone on the products one batch of `batchSize` images makes with
     /// `mappings`: one product per tile, rows = images x activations, in the layout the
     /// emulator uses (im2col patches transposed for convolutions). This is the ceiling of
     /// any GEMM-backed trial of that network on these tiles.
@@ -127,7 +127,7 @@ struct MachineRate {
                 }
                 best = min(best, elapsed)
             }
-            // Every tile of the layer makes one such product, and a full tile is the slowest.
+            // Every tile of the layer counts as a full tile: partial edge tiles are timed alike.
             flops += 2 * Double(rowCount * k * n) * Double(m.tileCount)
             seconds += best * Double(m.tileCount)
         }
