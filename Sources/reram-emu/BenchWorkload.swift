@@ -105,10 +105,10 @@ struct MachineRate {
         return 2 * Double(n * n * n) / best / 1e9
     }
 
-    /// Measures the GFLOP/s of sgemm alone on the products one batch of `batchSize` images makes with
-    /// `mappings`: one product per tile, rows = images x activations, in the layout the
-    /// emulator uses (im2col patches transposed for convolutions). This is the ceiling of
-    /// any GEMM-backed trial of that network on these tiles.
+    /// Measures the GFLOP/s of sgemm alone on the products that one batch of `batchSize`
+    /// images makes with `mappings`: one product per tile, rows = images x activations, in
+    /// the layout the emulator uses (im2col patches transposed for convolutions). This is
+    /// the ceiling of any GEMM-backed trial of that network on these tiles.
     static func tileProductRate(_ mappings: [LayerMapping], batchSize: Int) -> Double {
         var flops = 0.0
         var seconds = 0.0
