@@ -27,12 +27,12 @@ run: build
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --skip CrossbarCircuitTests
+	$(SWIFT) test --skip-build --disable-xctest --skip CrossbarCircuitTests
 
 test-spice:
 	@scripts/install-deps.sh ngspice
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --filter CrossbarCircuitTests
+	$(SWIFT) test --skip-build --disable-xctest --filter CrossbarCircuitTests
 
 test-slurm: deps
 	SWIFT=$(SWIFT) scripts/slurm/test-local-cluster.sh
