@@ -25,7 +25,8 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
     static func from(_ error: DecodingError) -> ConfigError {
         switch error {
         case let .typeMismatch(type, context):
-            ConfigError(key: path(context.codingPath), message: "expected \(typeName(type)): \(context.debugDescription)")
+            ConfigError(key: path(context.codingPath),
+                        message: "expected \(typeName(type)), \(found(context.debugDescription)); \(example(type))")
         case let .valueNotFound(type, context):
             ConfigError(key: path(context.codingPath), message: "expected \(typeName(type)), found null")
         case let .keyNotFound(key, context):
@@ -44,7 +45,27 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
         case is Double.Type, is Float.Type: "a number"
         case is String.Type: "a string"
         case is Bool.Type: "true or false"
-        default: "\(type)"
+        default:
+            "\(type)".hasPrefix("Array") ? "a list" : "\(type)".hasPrefix("Dictionary") ? "an object" : "\(type)"
+        }
+    }
+
+    /// Returns "found a string" from Foundation's "Expected to decode X but found a string instead.".
+    private static func found(_ description: String) -> String {
+        guard let start = description.range(of: "found ") else { return "found another type" }
+        let rest = description[start.lowerBound...]
+        return String(rest.replacingOccurrences(of: " instead.", with: "").replacingOccurrences(of: " instead", with: ""))
+    }
+
+    /// Returns how to write a value of `type` in the config.
+    private static func example(_ type: Any.Type) -> String {
+        switch typeName(type) {
+        case "an integer": "write a whole number without quotes, for example 4"
+        case "a number": "write a number without quotes, for example 0.05"
+        case "a list": "write a list in brackets, for example [0, 1, 2]"
+        case "an object": "write an object in braces, for example {\"tileRows\": 128}"
+        case "true or false": "write true or false without quotes"
+        default: "see docs/model.md for the key's format"
         }
     }
 

@@ -66,8 +66,8 @@ enum BenchCommand {
         try PeerComparison.print(measured, peersFile: options.value("--peers") ?? PeerComparison.defaultFile)
         let wires = WireResistance(wordLineSegmentOhms: 2, bitLineSegmentOhms: 2, driverOhms: 100, senseOhms: 100)
         let irDrop = try WireResistanceBench.measure(rows: 128, columns: 128, wires: wires, repetitions: 3)
-        print(String(format: "\nIR drop: effective matrix M of a 128 x 128 tile (both arrays, 2 ohm segments): %.3f s best of 3, far-corner error %.2f %%",
-                     irDrop.bestSeconds, irDrop.farCornerRelativeError * 100))
+        print(String(format: "\nIR drop: effective matrix M of a 128 x 128 tile (both arrays, %@ ohms): %.3f s best of 3, far-corner error %.2f %%",
+                     FarCornerReport.wiresText(wires), irDrop.bestSeconds, irDrop.farCornerRelativeError * 100))
         print(String(format: "peak resident memory: %.0f MB", MachineRate.peakResidentMegabytes()))
     }
 }

@@ -115,8 +115,8 @@ extension ParsedArguments {
     /// Parses the option as a resistance in ohms (finite, >= 0), or returns nil when absent.
     func ohms(_ option: String) throws -> Double? {
         guard let text = value(option) else { return nil }
-        guard let ohms = Double(text), ohms.isFinite, ohms >= 0 else {
-            throw UsageError(description: "the value '\(text)' is invalid for \(option); give a resistance in ohms >= 0, for example 2.5")
+        guard let ohms = Double(text), ohms.isFinite, ohms >= 0, ohms <= 1e6 else {
+            throw UsageError(description: "the value '\(text)' is invalid for \(option); give a resistance from 0 to 1e6 ohms, for example 2.5")
         }
         return ohms
     }

@@ -46,6 +46,6 @@ enum ReportCommand {
         }
         let html = HTMLReport.render(results, plots: drawn, resultsDirectory: directory.path)
         try ResultsWriter.writeAtomically(Data(html.utf8), to: directory.appendingPathComponent("report.html"))
-        log("wrote \(directory.path)/report.html" + (drawn.isEmpty ? "" : " and \(drawn.count) plots in \(plotsDirectory.path)"))
+        log("wrote \(directory.path)/report.html" + (drawn.isEmpty ? "" : " and \(drawn.count) plot\(drawn.count == 1 ? "" : "s") in \(plotsDirectory.path)"))
     }
 }

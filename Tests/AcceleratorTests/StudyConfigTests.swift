@@ -77,6 +77,19 @@ import Testing
             Issue.record("a string variation was accepted")
         } catch let error as ConfigError {
             #expect(error.key == "grid.variation[1]")
+            #expect(error.message == "expected a number, found a string; write a number without quotes, for example 0.05")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func stringInPlaceOfListNamesFix() {
+        do {
+            _ = try decode([("\"variation\": [0, 0.05]", "\"variation\": \"five\"")])
+            Issue.record("a string in place of a list was accepted")
+        } catch let error as ConfigError {
+            #expect(error.key == "grid.variation")
+            #expect(error.message.contains("expected a list, found a string; write a list in brackets"))
         } catch {
             Issue.record("unexpected error \(error)")
         }
