@@ -43,7 +43,7 @@ public struct AnalogSettings: Sendable {
     public var readTimeSeconds = 1.0
     /// sigma_r, the relative read noise of every cell on every read; 0 for none.
     public var readNoise = 0.0
-    /// Wire, driver and sense resistance of every tile; with any of them above 0, each
+    /// Wire, driver and sense resistance of every tile. With any of them above 0, each
     /// programmed tile is solved as a circuit and read through its effective conductances.
     public var wires = WireResistance.ideal
     /// I_fs per weight layer (by operation index), in amperes, for `.calibrated` ranges;

@@ -105,9 +105,9 @@ public struct ProgrammedNetwork: Sendable {
         return layer
     }
 
-    /// The tile as its sense amplifiers see it through `wires`. The config has checked the
-    /// resistances and programming keeps conductances in [0, Gmax], so a failure here is
-    /// CHOLMOD running out of memory.
+    /// Returns the tile as its sense amplifiers see it through `wires`. The config has
+    /// checked the resistances and programming keeps conductances in [0, Gmax], so a
+    /// failure here means CHOLMOD ran out of memory.
     ///
     /// NOTE: every tile of every trial is factorized afresh, which makes an MNIST trial with
     /// IR drop about 24 x one without (docs/benchmarks.md). Reusing the symbolic analysis

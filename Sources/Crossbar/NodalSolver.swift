@@ -271,9 +271,9 @@ extension TileNetwork {
 }
 
 extension TileNetwork {
-    /// The far-corner relative error of one array with conductances `siemens` (row-major,
-    /// in siemens) and every input at the same voltage: one factorization and one solve,
-    /// without M.
+    /// Computes the far-corner relative error of one array with conductances `siemens`
+    /// (row-major, in siemens) and every input at the same voltage. It takes one
+    /// factorization and one solve, without M.
     func farCornerError(_ siemens: [Float]) throws(CHOLMODError) -> Double {
         guard unknownCount > 0 else { return 0 }
         let system = NodalSystem(network: self, siemens: siemens)

@@ -46,7 +46,7 @@ extension BenchCommand {
         print(String(format: "  trial (1 thread):                %.3f s = %.2f x the float pass", trialSeconds, trialSeconds / floatSeconds))
         print(String(format: "  effective rate (1 thread):       %.1f GFLOP/s = %.0f %% of sgemm on 1 thread", gflops, gflops / machine.singleThread * 100))
         let ceiling = MachineRate.tileProductRate(TileScheduler.map(inputs.network, tile: settings.tile), batchSize: config.batchSize)
-        print(String(format: "  sgemm on these tile products:    %.1f GFLOP/s = %.0f %% of sgemm 1024^3 (the ceiling for this network)",
+        print(String(format: "  sgemm on these tile products:    %.1f GFLOP/s = %.0f %% of sgemm 1024^3 (an estimate of this network's ceiling)",
                      ceiling, ceiling / machine.singleThread * 100))
         print(String(format: "  throughput, 1 thread:            %.2f trials/s, %.0f images/s", Double(trials) / singleSeconds, Double(trials * images) / singleSeconds))
         print(String(format: "  throughput, %d threads:           %.2f trials/s, %.0f images/s (%.2f x 1 thread)", threads,
@@ -54,7 +54,7 @@ extension BenchCommand {
         print("  results with 1 and \(threads) threads identical: \(single?.accuracies == parallel?.accuracies ? "yes" : "NO")")
         print(String(format: "  mean accuracy: %.2f %%", (single?.statistics.mean ?? 0) * 100))
         if workload.name == "mnist" {
-            // Two trials are enough to time: the tile solves dominate and vary little.
+            // Two trials are enough to time, because the tile solves dominate and vary little.
             var wired = settings
             wired.wires = irDropWires
             let irDropSeconds = try time { _ = try study(1).runTrials([0, 1], of: point, settings: wired) } / 2
@@ -68,6 +68,11 @@ extension BenchCommand {
 
     /// The wires of the IR-drop trial: 1 ohm segments, ideal drivers and sense amplifiers.
     static let irDropWires = WireResistance(wordLineSegmentOhms: 1, bitLineSegmentOhms: 1)
+
+    /// Returns the shortest of `repetitions` timed runs of `body`, in seconds.
+    static func bestSeconds(of repetitions: Int, _ body: () -> Void) -> Double {
+        (0..<repetitions).map { _ in time(body) }.min() ?? .infinity
+    }
 
     static func time(_ body: () throws -> Void) rethrows -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
@@ -95,20 +100,16 @@ struct MachineRate {
         let a = [Float](repeating: 0.5, count: n * n)
         let b = [Float](repeating: 0.25, count: n * n)
         var c = [Float](repeating: 0, count: n * n)
-        var best = Double.infinity
-        for _ in 0..<6 {
-            let seconds = BenchCommand.time {
-                BLAS.sgemm(m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n)
-            }
-            best = min(best, seconds)
+        let best = BenchCommand.bestSeconds(of: 6) {
+            BLAS.sgemm(m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n)
         }
         return 2 * Double(n * n * n) / best / 1e9
     }
 
     /// Measures the GFLOP/s of sgemm alone on the products that one batch of `batchSize`
     /// images makes with `mappings`: one product per tile, rows = images x activations, in
-    /// the layout the emulator uses (im2col patches transposed for convolutions). This is
-    /// the ceiling of any GEMM-backed trial of that network on these tiles.
+    /// the layout the emulator uses (im2col patches transposed for convolutions). The result
+    /// estimates the ceiling of any GEMM-backed trial of that network on these tiles.
     static func tileProductRate(_ mappings: [LayerMapping], batchSize: Int) -> Double {
         var flops = 0.0
         var seconds = 0.0
@@ -119,15 +120,11 @@ struct MachineRate {
             let a = [Float](repeating: 0.5, count: rowCount * k)
             let b = [Float](repeating: 0.25, count: k * n)
             var c = [Float](repeating: 0, count: rowCount * n)
-            var best = Double.infinity
-            for _ in 0..<3 {
-                let elapsed = BenchCommand.time {
-                    BLAS.sgemm(m: rowCount, n: n, k: k, a: a, lda: transposed ? rowCount : k, transposeA: transposed,
-                               b: b, ldb: n, c: &c, ldc: n)
-                }
-                best = min(best, elapsed)
+            let best = BenchCommand.bestSeconds(of: 3) {
+                BLAS.sgemm(m: rowCount, n: n, k: k, a: a, lda: transposed ? rowCount : k, transposeA: transposed,
+                           b: b, ldb: n, c: &c, ldc: n)
             }
-            // Every tile of the layer counts as a full tile: partial edge tiles are timed alike.
+            // Partial edge tiles are timed as full tiles, so the rate is an estimate.
             flops += 2 * Double(rowCount * k * n) * Double(m.tileCount)
             seconds += best * Double(m.tileCount)
         }

@@ -11,8 +11,8 @@ struct FarCornerRecord: Codable, Equatable {
 }
 
 enum FarCornerReport {
-    /// Each layer's far-corner errors for every non-ideal wire setting of the study, by
-    /// layer in the order of `mappings`. Tiles of the same used shape share one solve.
+    /// Computes each layer's far-corner errors for every non-ideal wire setting of the study,
+    /// by layer in the order of `mappings`. Tiles of the same used shape share one solve.
     static func compute(_ mappings: [LayerMapping], wires: [WireResistance], gmaxSiemens: Double) throws -> [[FarCornerRecord]] {
         var cache: [String: Double] = [:]
         return try mappings.map { m in
@@ -34,8 +34,8 @@ enum FarCornerReport {
         }
     }
 
-    /// A terminal table: one row per layer, wire setting and used tile shape, with the tile
-    /// count and the far-corner error of those tiles.
+    /// Formats a terminal table: one row per layer, wire setting and used tile shape, with
+    /// the tile count and the far-corner error of those tiles.
     static func table(_ mappings: [LayerMapping], records: [[FarCornerRecord]]) -> String {
         var rows = [["layer", "wires (ohm)", "tiles", "used rows x columns", "far-corner error"]]
         for (m, layerRecords) in zip(mappings, records) {

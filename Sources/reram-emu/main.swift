@@ -57,9 +57,9 @@ func main() -> Int32 {
 }
 
 /// Keeps freed batch buffers in the heap instead of returning them to the kernel. A study
-/// allocates the same large im2col and product buffers for every batch; with glibc's
-/// default, each allocation above 32 MB is a fresh mmap whose pages fault in and get
-/// zeroed again, which cost a fifth of a CIFAR-10 trial.
+/// allocates the same large im2col and product buffers for every batch. With glibc's
+/// defaults, an allocation above the mmap threshold (at most 32 MiB) is a fresh mapping
+/// whose pages fault in and are zeroed again. Under `perf` that was a fifth of a CIFAR-10 trial.
 func keepBatchBuffersInHeap() {
     let limit: Int32 = 1 << 30
     mallopt(M_MMAP_THRESHOLD, limit)

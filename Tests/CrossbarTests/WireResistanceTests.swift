@@ -113,7 +113,8 @@ import Testing
         var previous = 0.0
         for size in [8, 16, 32, 64] {
             let error = try wires.worstCaseFarCornerError(rows: size, columns: size, cellSiemens: gmax)
-            #expect(error > previous && error < 1, "\(size) x \(size): \(error)")
+            #expect(error > previous, "\(size) x \(size): \(error)")
+            #expect(error < 1, "\(size) x \(size): \(error)")
             previous = error
         }
         #expect(try WireResistance.ideal.worstCaseFarCornerError(rows: 64, columns: 64, cellSiemens: gmax) == 0)
