@@ -109,11 +109,11 @@ public struct CrossbarArray: Sendable {
         case .minus: minusSiemens
         }
         conductances.withUnsafeBufferPointer { g in
-            BLAS.sgemm(m: batch, n: columns, k: rows, alpha: scale,
-                       a: voltages, lda: voltageStride, transposeA: voltagesTransposed,
-                       b: g.baseAddress!, ldb: columns,
-                       beta: accumulate ? 1 : 0,
-                       c: output, ldc: outputStride)
+            BLAS.sgemmInRowBlocks(m: batch, n: columns, k: rows, alpha: scale,
+                                  a: voltages, lda: voltageStride, transposeA: voltagesTransposed,
+                                  b: g.baseAddress!, ldb: columns,
+                                  beta: accumulate ? 1 : 0,
+                                  c: output, ldc: outputStride)
         }
         if let readNoise {
             addReadNoise(readNoise, voltages: voltages, voltageStride: voltageStride, voltagesTransposed: voltagesTransposed,
