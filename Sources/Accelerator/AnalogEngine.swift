@@ -57,6 +57,10 @@ public struct AnalogEngine: MatrixEngine {
         readNoise = sigma > 0 ? ReadNoise(relativeSigma: Float(sigma), generator: readNoiseGenerator!) : nil
     }
 
+    /// The recorder keeps a fixed number of currents per call, so calibration multiplies
+    /// whole batches to sample the same currents however a convolution is split.
+    public var unfoldsPartialBatches: Bool { recorder == nil }
+
     public func multiply(operationIndex: Int, matrix: WeightMatrix, input: UnsafePointer<Float>,
                          rowCount: Int, inputTransposed: Bool, output: UnsafeMutablePointer<Float>) {
         guard let layer = programmed.layers[operationIndex] else {

@@ -58,6 +58,21 @@ public struct ConvolutionLayer: Sendable {
 }
 
 extension ConvolutionGeometry {
+    /// How many samples a convolution unfolds and multiplies at a time: as many as keep
+    /// their patches within about 1 MiB, at least one. The patches are then still in the
+    /// core's cache when the GEMM reads them, where the patches of a whole batch would go
+    /// out to memory and back.
+    var samplesPerUnfold: Int {
+        Self.samplesPerUnfold(outputPixels: outputPixels, patchSize: patchSize)
+    }
+
+    /// `samplesPerUnfold` of a convolution with `outputPixels` pixels and `patchSize`
+    /// patch elements (rows of its weight matrix).
+    public static func samplesPerUnfold(outputPixels: Int, patchSize: Int) -> Int {
+        let bytesPerSample = outputPixels * patchSize * MemoryLayout<Float>.size
+        return max(1, (1 << 20) / max(1, bytesPerSample))
+    }
+
     /// Writes the patches of `batch` samples (im2col) one patch element after another:
     /// row k = (channel, ky, kx) holds that element for every output pixel of every sample,
     /// `patches[k * (batch * P) + b * P + pixel]`, zero where it falls into the padding. In
@@ -75,6 +90,10 @@ extension ConvolutionGeometry {
                     for b in 0..<batch {
                         let source = input + (b * inputChannels + c) * plane
                         let target = patches + k * rowLength + b * pixels
+                        if keepsRowLength {
+                            copyPlane(source, ky: ky, kx: kx, first: first, end: end, into: target)
+                            continue
+                        }
                         for oy in 0..<outputHeight {
                             copyRow(source, oy: oy, ky: ky, kx: kx, first: first, end: end,
                                     into: target + oy * outputWidth)
@@ -92,6 +111,41 @@ extension ConvolutionGeometry {
         let first = offset >= 0 ? 0 : (-offset + strideX - 1) / strideX
         let last = (inputWidth - 1 - offset) >= 0 ? (inputWidth - 1 - offset) / strideX : -1
         return (min(first, outputWidth), max(min(last + 1, outputWidth), min(first, outputWidth)))
+    }
+
+    /// True when a patch row can be copied as one block per kernel position: unit strides
+    /// and an output as wide as the input, as with "same" padding. Then consecutive output
+    /// pixels read consecutive input pixels, except at the left and right edges.
+    private var keepsRowLength: Bool {
+        strideX == 1 && strideY == 1 && outputWidth == inputWidth
+    }
+
+    /// Copies the input plane shifted by kernel position (ky, kx) in one move, then zeroes
+    /// the rows above and below the image and the columns outside [first, end) of each row.
+    /// Those are the only pixels whose source the move got wrong.
+    @inline(__always)
+    private func copyPlane(_ source: UnsafePointer<Float>, ky: Int, kx: Int, first: Int, end: Int,
+                           into target: UnsafeMutablePointer<Float>) {
+        let width = outputWidth, plane = inputHeight * inputWidth
+        let shift = ky * dilationY - padTop
+        // Output rows oy in [top, bottom) read input rows oy + shift inside the image.
+        let top = min(max(-shift, 0), outputHeight)
+        let bottom = max(min(inputHeight - shift, outputHeight), top)
+        target.update(repeating: 0, count: top * width)
+        (target + bottom * width).update(repeating: 0, count: (outputHeight - bottom) * width)
+        guard top < bottom, first < end else {
+            (target + top * width).update(repeating: 0, count: (bottom - top) * width)
+            return
+        }
+        // Output pixel p reads input pixel p + offset; keep the reads inside the plane.
+        let offset = shift * inputWidth + kx * dilationX - padLeft
+        let start = max(top * width, -offset), stop = min(bottom * width, plane - offset)
+        (target + start).update(from: source + start + offset, count: stop - start)
+        for oy in top..<bottom {
+            let row = target + oy * width
+            row.update(repeating: 0, count: first)
+            (row + end).update(repeating: 0, count: width - end)
+        }
     }
 
     @inline(__always)

@@ -20,9 +20,16 @@ public protocol MatrixEngine {
     /// unfolded) with the layer's tiles to `output` (rowCount x matrix.columns).
     func accumulateCycle(operationIndex: Int, matrix: WeightMatrix, volts: UnsafePointer<Float>, weight: Float,
                          rowCount: Int, inputTransposed: Bool, output: UnsafeMutablePointer<Float>)
+
+    /// Whether a convolution may unfold and multiply its batch a few samples at a time
+    /// (`ConvolutionGeometry.samplesPerUnfold`) instead of all at once. An engine that
+    /// records a sample of every call returns false.
+    var unfoldsPartialBatches: Bool { get }
 }
 
 extension MatrixEngine {
+    public var unfoldsPartialBatches: Bool { true }
+
     public func inputCycles(operationIndex: Int, _ input: [Float]) -> [VoltagePlane]? { nil }
 
     public func accumulateCycle(operationIndex: Int, matrix: WeightMatrix, volts: UnsafePointer<Float>, weight: Float,
@@ -110,34 +117,38 @@ extension Network {
         let g = layer.geometry
         precondition(input.shape == [g.inputChannels, g.inputHeight, g.inputWidth],
                      "\(layer.name) expects input shape \([g.inputChannels, g.inputHeight, g.inputWidth]), got \(input.shape)")
-        let rowCount = input.batch * g.outputPixels
-        // NOTE: with 32 to 128 output channels, OpenBLAS spends about 40 % as long packing the
-        // im2col matrix as multiplying it, which keeps CIFAR-10 trials near 45 % of sgemm.
-        func unfolded(_ values: [Float]) -> [Float] {
-            [Float].filled(count: rowCount * g.patchSize) { p in
-                values.withUnsafeBufferPointer { g.unfoldTransposed($0.baseAddress!, batch: input.batch, into: p) }
+        let partSamples = engine.unfoldsPartialBatches ? g.samplesPerUnfold : input.batch
+        let cycles = engine.inputCycles(operationIndex: index, input.values)
+        let output = [Float].filled(count: input.batch * g.outputPixels * g.outputChannels) { o in
+            let patches = UnsafeMutablePointer<Float>.allocate(capacity: partSamples * g.outputPixels * g.patchSize)
+            let products = UnsafeMutablePointer<Float>.allocate(capacity: partSamples * g.outputPixels * g.outputChannels)
+            defer {
+                patches.deallocate()
+                products.deallocate()
             }
-        }
-        let products = [Float].filled(count: rowCount * g.outputChannels) { y in
-            if let cycles = engine.inputCycles(operationIndex: index, input.values) {
-                y.update(repeating: 0, count: rowCount * g.outputChannels)
-                for cycle in cycles {
-                    unfolded(cycle.volts).withUnsafeBufferPointer { p in
-                        engine.accumulateCycle(operationIndex: index, matrix: layer.matrix, volts: p.baseAddress!,
-                                               weight: cycle.weight, rowCount: rowCount, inputTransposed: true, output: y)
+            for first in stride(from: 0, to: input.batch, by: partSamples) {
+                let samples = first..<min(first + partSamples, input.batch)
+                let rowCount = samples.count * g.outputPixels
+                func unfold(_ values: [Float]) {
+                    values.withUnsafeBufferPointer {
+                        g.unfoldTransposed($0.baseAddress! + first * input.sampleSize, batch: samples.count, into: patches)
                     }
                 }
-            } else {
-                unfolded(input.values).withUnsafeBufferPointer { p in
-                    engine.multiply(operationIndex: index, matrix: layer.matrix, input: p.baseAddress!,
-                                    rowCount: rowCount, inputTransposed: true, output: y)
+                if let cycles {
+                    products.update(repeating: 0, count: rowCount * g.outputChannels)
+                    for cycle in cycles {
+                        unfold(cycle.volts)
+                        engine.accumulateCycle(operationIndex: index, matrix: layer.matrix, volts: patches, weight: cycle.weight,
+                                               rowCount: rowCount, inputTransposed: true, output: products)
+                    }
+                } else {
+                    unfold(input.values)
+                    engine.multiply(operationIndex: index, matrix: layer.matrix, input: patches,
+                                    rowCount: rowCount, inputTransposed: true, output: products)
                 }
-            }
-        }
-        let output = [Float].filled(count: rowCount * g.outputChannels) { o in
-            products.withUnsafeBufferPointer { y in
                 layer.matrix.bias.withUnsafeBufferPointer { bias in
-                    g.fold(y.baseAddress!, batch: input.batch, adding: bias.baseAddress!, into: o)
+                    g.fold(products, batch: samples.count, adding: bias.baseAddress!,
+                           into: o + first * g.outputPixels * g.outputChannels)
                 }
             }
         }

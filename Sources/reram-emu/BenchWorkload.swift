@@ -107,22 +107,27 @@ struct MachineRate {
     }
 
     /// Measures the GFLOP/s of sgemm alone on the products that one batch of `batchSize`
-    /// images makes with `mappings`: one product per tile, rows = images x activations, in
-    /// the layout the emulator uses (im2col patches transposed for convolutions). The result
-    /// estimates the ceiling of any GEMM-backed trial of that network on these tiles.
+    /// images makes with `mappings`, one product per tile. The products have the layout
+    /// and size the emulator uses: im2col patches transposed and a few images at a time for
+    /// convolutions, in row blocks for OpenBLAS's small kernels. The result estimates the
+    /// ceiling of any GEMM-backed trial of that network on these tiles.
     static func tileProductRate(_ mappings: [LayerMapping], batchSize: Int) -> Double {
         var flops = 0.0
         var seconds = 0.0
         for m in mappings {
-            let rowCount = batchSize * m.activationsPerInference
             let transposed = m.activationsPerInference > 1
+            let images = transposed
+                ? min(batchSize, ConvolutionGeometry.samplesPerUnfold(outputPixels: m.activationsPerInference,
+                                                                     patchSize: m.matrixRows))
+                : batchSize
+            let rowCount = images * m.activationsPerInference
             let k = min(m.tile.rows, m.matrixRows), n = min(m.tile.columns, m.matrixColumns)
             let a = [Float](repeating: 0.5, count: rowCount * k)
             let b = [Float](repeating: 0.25, count: k * n)
             var c = [Float](repeating: 0, count: rowCount * n)
             let best = BenchCommand.bestSeconds(of: 3) {
-                BLAS.sgemm(m: rowCount, n: n, k: k, a: a, lda: transposed ? rowCount : k, transposeA: transposed,
-                           b: b, ldb: n, c: &c, ldc: n)
+                BLAS.sgemmInRowBlocks(m: rowCount, n: n, k: k, a: a, lda: transposed ? rowCount : k,
+                                      transposeA: transposed, b: b, ldb: n, c: &c, ldc: n)
             }
             // Partial edge tiles are timed as full tiles, so the rate is an estimate.
             flops += 2 * Double(rowCount * k * n) * Double(m.tileCount)

@@ -78,6 +78,9 @@ enum ConvolutionFixture {
         ConvolutionCase(label: "asymmetric padding", pads: [0, 2, 1, 0]),
         ConvolutionCase(label: "3 x 5 kernel", kernel: (3, 5)),
         ConvolutionCase(label: "dilation 2", dilations: [2, 2]),
+        // Same-size outputs, copied a whole plane at a time: dilated, and padded unevenly.
+        ConvolutionCase(label: "dilation 2, padding 2", pads: [2, 2, 2, 2], dilations: [2, 2]),
+        ConvolutionCase(label: "same size, uneven padding", pads: [2, 0, 0, 2]),
         ConvolutionCase(label: "one input channel", channels: 1),
         // 16 * 3 * 3 = 144 rows and 40 columns: more than one 32 x 32 tile both ways.
         ConvolutionCase(label: "larger than a tile", channels: 16, outputs: 40, pads: [1, 1, 1, 1]),
