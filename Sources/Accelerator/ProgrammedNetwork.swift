@@ -109,9 +109,9 @@ public struct ProgrammedNetwork: Sendable {
     /// checked the resistances and programming keeps conductances in [0, Gmax], so a
     /// failure here means CHOLMOD ran out of memory.
     ///
-    /// NOTE: every tile of every trial is factorized afresh, which makes an MNIST trial with
-    /// IR drop about 24 x one without (docs/benchmarks.md). Reusing the symbolic analysis
-    /// across tiles of one shape, or updating a nominal factor, would cut this.
+    /// NOTE: every array of every tile of every trial takes a numeric factorization, about
+    /// 20 ms for 128 x 128 cells. So an MNIST trial with IR drop costs about 10 x one without
+    /// (docs/benchmarks.md), against a target of 3 x.
     private static func solve(_ tile: CrossbarArray, wires: WireResistance, layer: LayerMapping,
                               rowBlock: Int, columnBlock: Int) -> WireResistanceSolution {
         do {

@@ -1,8 +1,8 @@
 import CSuiteSparse
 
-// Every call into SuiteSparse's CHOLMOD goes through this file: the workspace, the sparse
-// matrix built from triplets, the symbolic analysis, the numeric factorization and the
-// solve. All calls use CHOLMOD's 64-bit index interface (`cholmod_l_*`).
+// Every call into SuiteSparse's CHOLMOD goes through this file and CHOLMOD+Supernodal.swift:
+// the workspace, the sparse matrix, the symbolic analysis, the numeric factorization and
+// the solve. All calls use CHOLMOD's 64-bit index interface (`cholmod_l_*`).
 
 /// A CHOLMOD failure: the status CHOLMOD returned and the call that returned it.
 public struct CHOLMODError: Error, CustomStringConvertible, Equatable {
@@ -83,17 +83,8 @@ final class SparseCholesky {
     init(analyzing matrix: SparseUpperTriangle) throws(CHOLMODError) {
         dimension = matrix.dimension
         pattern = matrix
-        common = .allocate(capacity: 1)
-        guard cholmod_l_start(common) != 0 else {
-            common.deallocate()
-            throw CHOLMODError(code: CHOLMOD_INVALID, operation: "cholmod_l_start")
-        }
-        // Print level 0: CHOLMOD reports through the status code only, never on stderr.
-        common.pointee.print = 0
-        // A tile's nodal matrix factors into many small supernodes. There CHOLMOD's
-        // simplicial LL^T is faster than its supernodal one: 29 against 47 ms for the
-        // 32,512 unknowns of a 128 x 128 array, measured once. The port solve needs the
-        // simplicial form anyway.
+        common = try startCHOLMOD()
+        // The forward solves of `solveThroughPorts` walk the simplicial form.
         common.pointee.supernodal = CHOLMOD_SIMPLICIAL
         common.pointee.final_ll = 1
         do {
@@ -227,6 +218,19 @@ final class SparseCholesky {
         let status = common.pointee.status
         return CHOLMODError(code: status == CHOLMOD_OK ? CHOLMOD_INVALID : status, operation: operation)
     }
+}
+
+/// Allocates and starts a CHOLMOD workspace, with printing off: CHOLMOD reports through the
+/// status code only, never on stderr. The caller frees it with `cholmod_l_finish` and
+/// `deallocate`.
+func startCHOLMOD() throws(CHOLMODError) -> UnsafeMutablePointer<cholmod_common> {
+    let common = UnsafeMutablePointer<cholmod_common>.allocate(capacity: 1)
+    guard cholmod_l_start(common) != 0 else {
+        common.deallocate()
+        throw CHOLMODError(code: CHOLMOD_INVALID, operation: "cholmod_l_start")
+    }
+    common.pointee.print = 0
+    return common
 }
 
 /// The upper triangle (row <= column) of a symmetric matrix as (row, column, value)

@@ -56,8 +56,10 @@ extension CrossbarArray {
     /// The network is linear, so the column currents are I = V M with one effective
     /// conductance matrix M per array, which depends only on the conductances and the
     /// wires. Each array is solved exactly by nodal analysis: one sparse Cholesky
-    /// factorization (CHOLMOD) of its 2 * rows * columns node voltages, then one solve per
-    /// input or per column, whichever is fewer. Resistances of 0 ohms are exact shorts,
+    /// factorization (CHOLMOD) of its 2 * rows * columns node voltages, with the inputs and
+    /// sense amplifiers last so that M comes from the factor's last rows (`PortSolver`).
+    /// With a 0-ohm wire segment, M comes from forward solves or full solves on the
+    /// reduced network instead (`TileNetwork`). Resistances of 0 ohms are exact shorts,
     /// ideal sources or ideal grounds: those nodes are merged or removed from the system,
     /// never replaced by a small resistance. When all four resistances are 0 the tile is
     /// returned unchanged without solving, so the ideal case is bit-for-bit the ideal crossbar.
@@ -66,8 +68,8 @@ extension CrossbarArray {
     /// - Throws: `WireResistanceError.invalidResistance` for a negative or non-finite
     ///   resistance, `.invalidConductance` for a negative or non-finite cell, and
     ///   `.solverFailed` when CHOLMOD fails.
-    /// - Complexity: two sparse Cholesky factorizations of 2 * rows * columns unknowns and
-    ///   rows + columns sparse forward solves with each (see docs/model.md, section 10).
+    /// - Complexity: two sparse Cholesky factorizations of 2 * rows * columns unknowns and a
+    ///   dense product of rows x columns x columns (see docs/model.md, section 10).
     ///   `reram-emu crossbar bench` measures the time of a 128 x 128 tile.
     public func solvingWireResistance(_ wires: WireResistance) throws(WireResistanceError) -> WireResistanceSolution {
         try wires.validate()
@@ -78,10 +80,14 @@ extension CrossbarArray {
         try Self.checkConductances(plusSiemens, array: "G+", columns: columns)
         try Self.checkConductances(minusSiemens, array: "G-", columns: columns)
 
-        let network = TileNetwork(rows: rows, columns: columns, wires: wires)
+        let arrays = [plusSiemens, minusSiemens]
         let solutions: [ArraySolution]
         do {
-            solutions = try network.solve([plusSiemens, minusSiemens])
+            if let solved = try PortSolverPool.shared.solve(arrays, rows: rows, columns: columns, wires: wires) {
+                solutions = solved
+            } else {
+                solutions = try TileNetwork(rows: rows, columns: columns, wires: wires).solve(arrays)
+            }
         } catch {
             throw .solverFailed(error)
         }
