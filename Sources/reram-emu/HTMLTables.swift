@@ -55,14 +55,33 @@ enum HTMLTables {
 
     /// Lists the device, array, DAC and ADC sections of the study config, one parameter a row.
     /// Keys name their unit, as in the config (gmaxSiemens, readVoltageVolts).
+    /// The grid axes that replace a key of the hardware sections, per key.
+    static let sweptKeys: [String: [String]] = [
+        "array.tileRows": ["tileSize", "tileRows"],
+        "array.tileColumns": ["tileSize", "tileColumns"],
+        "array.wordLineSegmentOhms": ["wireSegmentOhms"],
+        "array.bitLineSegmentOhms": ["wireSegmentOhms"],
+        "dac.resolution": ["dacResolution"],
+        "adc.resolution": ["adcResolution"],
+        "adc.range": ["adcRange"],
+    ]
+
+    /// Formats the device, array, DAC and ADC sections of the config. A key that a grid axis
+    /// sweeps shows the axis and its values instead of the section's single value.
     static func hardware(_ study: [String: Any]) -> String {
-        var rows: [[String]] = []
+        var values: [String: String] = [:]
         for section in ["device", "array", "dac", "adc"] {
-            let values = study[section] as? [String: Any] ?? [:]
-            for key in values.keys.sorted() {
-                rows.append(["\(section).\(key)", jsonText(values[key]!)])
+            for (key, value) in study[section] as? [String: Any] ?? [:] {
+                values["\(section).\(key)"] = jsonText(value)
             }
         }
+        let grid = study["grid"] as? [String: Any] ?? [:]
+        for (key, axes) in sweptKeys {
+            if let axis = axes.first(where: { grid[$0] != nil }) {
+                values[key] = "swept: grid.\(axis) = \(jsonText(grid[axis]!))"
+            }
+        }
+        let rows = values.keys.sorted().map { [$0, values[$0]!] }
         return table(["parameter", "value"], rows, textColumns: [0, 1])
     }
 

@@ -226,3 +226,23 @@ final class SVGText: NSObject, XMLParserDelegate {
         #expect(HTMLTables.farCorner([try mapping("")]) == "")
     }
 }
+
+@Suite struct HardwareTableTests {
+    @Test func sweptKeysShowTheirAxis() {
+        let study: [String: Any] = [
+            "array": ["tileRows": 128, "tileColumns": 128, "readVoltageVolts": 0.2],
+            "grid": ["tileSize": [32, 64], "wireSegmentOhms": [0, 1.5]],
+        ]
+        let html = HTMLTables.hardware(study)
+        #expect(html.contains("<td>array.tileRows</td><td>swept: grid.tileSize = [32,64]</td>"))
+        #expect(html.contains("<td>array.wordLineSegmentOhms</td><td>swept: grid.wireSegmentOhms = [0,1.5]</td>"))
+        #expect(html.contains("<td>array.readVoltageVolts</td><td>0.2</td>"))
+        #expect(!html.contains(">128<"))
+    }
+
+    @Test func unsweptKeysKeepTheirValue() {
+        let html = HTMLTables.hardware(["adc": ["resolution": 8, "range": "calibrated"]])
+        #expect(html.contains("<td>adc.resolution</td><td>8</td>"))
+        #expect(html.contains("<td>adc.range</td><td>calibrated</td>"))
+    }
+}
