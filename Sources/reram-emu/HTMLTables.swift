@@ -8,14 +8,17 @@ enum HTMLTables {
         let showWires = results.points.contains { ($0.wireSegmentOhms ?? 0) > 0 }
         var header = ["point", "levels", "variation sigma (%)", "Gmax/Gmin"]
         if showTile { header.append("tile") }
-        if showWires { header.append("wire segment (ohm)") }
+        if showWires { header += ["wire segment (ohm)", "far corner, largest (%)"] }
         if showADC { header.append("ADC (bit)") }
         header += ["trials", "accuracy (%)", "95 % CI (%)", "std (%)", "min (%)", "max (%)", "drop (points)",
                    "ADC clip low", "ADC clip high"]
         let rows = results.points.map { p -> [String] in
             var row = ["\(p.point)", p.levels, String(format: "%g", p.variation * 100), PlotScript.rangeLabel(p.dynamicRange)]
             if showTile { row.append(p.tileRows.map { "\($0)x\(p.tileColumns ?? $0)" } ?? "-") }
-            if showWires { row.append(String(format: "%g", p.wireSegmentOhms ?? 0)) }
+            if showWires {
+                row.append(String(format: "%g", p.wireSegmentOhms ?? 0))
+                row.append(p.farCornerErrorMax.map(percent) ?? "-")
+            }
             if showADC { row.append(p.adcBits.map(String.init) ?? "ideal") }
             row += ["\(p.trials)", percent(p.accuracyMean),
                     percent(p.ci95Low) + " to " + percent(p.ci95High), percent(p.accuracyStd),
@@ -53,8 +56,6 @@ enum HTMLTables {
             + table(header, rows, textColumns: [0, 1, 2])
     }
 
-    /// Lists the device, array, DAC and ADC sections of the study config, one parameter a row.
-    /// Keys name their unit, as in the config (gmaxSiemens, readVoltageVolts).
     /// The grid axes that replace a key of the hardware sections, per key.
     static let sweptKeys: [String: [String]] = [
         "array.tileRows": ["tileSize", "tileRows"],
@@ -66,8 +67,9 @@ enum HTMLTables {
         "adc.range": ["adcRange"],
     ]
 
-    /// Formats the device, array, DAC and ADC sections of the config. A key that a grid axis
-    /// sweeps shows the axis and its values instead of the section's single value.
+    /// Lists the device, array, DAC and ADC sections of the study config, one parameter a row.
+    /// Keys name their unit, as in the config (gmaxSiemens, readVoltageVolts). A key that a
+    /// grid axis sweeps shows the axis and its values instead of the section's single value.
     static func hardware(_ study: [String: Any]) -> String {
         var values: [String: String] = [:]
         for section in ["device", "array", "dac", "adc"] {

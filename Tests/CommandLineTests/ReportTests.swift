@@ -246,3 +246,28 @@ final class SVGText: NSObject, XMLParserDelegate {
         #expect(html.contains("<td>adc.range</td><td>calibrated</td>"))
     }
 }
+
+@Suite struct AccuracyTableWiresTests {
+    /// The report fixture with wires on its first two points: 1.5 ohms with a far-corner
+    /// error of 12.5 %, and 0 ohms without one.
+    func resultsWithWires() throws -> ReportResults {
+        let folder = try ReportFixture.resultsDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("results.json")
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var points = try #require(object["points"] as? [[String: Any]])
+        points[0]["wireSegmentOhms"] = 1.5
+        points[0]["farCornerErrorMax"] = 0.125
+        points[1]["wireSegmentOhms"] = 0
+        object["points"] = points
+        try JSONSerialization.data(withJSONObject: object).write(to: url)
+        return try ReportResults.read(from: folder)
+    }
+
+    @Test func wireColumnsShowFarCornerError() throws {
+        let html = HTMLTables.accuracy(try resultsWithWires())
+        #expect(html.contains("<th>far corner, largest (%)</th>"))
+        #expect(html.contains("<td class=\"number\">1.5</td><td class=\"number\">12.50</td>"))
+        #expect(html.contains("<td class=\"number\">0</td><td class=\"number\">-</td>"))
+    }
+}
