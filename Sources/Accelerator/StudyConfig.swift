@@ -76,6 +76,8 @@ public struct StudyConfig: Codable, Sendable {
             return try JSONDecoder().decode(Value.self, from: data)
         } catch let error as ConfigError {
             throw error
+        } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
+            throw ConfigError.corruption(in: data, decoding: Value.self)
         } catch let error as DecodingError {
             throw ConfigError.from(error)
         } catch {
@@ -97,6 +99,10 @@ public struct StudyConfig: Codable, Sendable {
                 throw ConfigError(key: error.key, message: error.message + " (device preset '\(device.presetName!)')")
             }
             try array.validate()
+            if grid.wireSegmentOhms != nil, array.wires.wordLineSegmentOhms != 0 || array.wires.bitLineSegmentOhms != 0 {
+                throw ConfigError(key: "array.wordLineSegmentOhms",
+                                  message: "grid.wireSegmentOhms sets both segment resistances, so the array's values would be ignored; remove array.wordLineSegmentOhms and array.bitLineSegmentOhms, or the grid axis")
+            }
             try dac.validate()
             try adc.validate(ranges: grid.adcRange ?? [adc.range])
             try grid.validate(dacScheme: dac.scheme)

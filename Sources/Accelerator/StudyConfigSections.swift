@@ -337,6 +337,33 @@ public struct GridConfig: Codable, Sendable {
         }
         if let ranges = dynamicRange { try requireNonEmpty(ranges.count, key: "grid.dynamicRange") }
         try validateHardwareAxes(dacScheme: dacScheme)
+        try requireDistinctValues()
+    }
+
+    /// Rejects an axis that lists a value twice: every point would run again with draws of
+    /// its own and report a slightly different accuracy for the same setting.
+    private func requireDistinctValues() throws {
+        func check<Value: Hashable>(_ values: [Value]?, _ name: String) throws {
+            var seen: [Value: Int] = [:]
+            for (i, value) in (values ?? []).enumerated() {
+                if let first = seen[value] {
+                    throw ConfigError(key: "grid.\(name)[\(i)]",
+                                      message: "\(value) repeats grid.\(name)[\(first)]; list each value of an axis once, and raise trials for more draws")
+                }
+                seen[value] = i
+            }
+        }
+        try check(levels, "levels")
+        try check(variation, "variation")
+        try check(dynamicRange, "dynamicRange")
+        try check(tileSize, "tileSize")
+        try check(tileRows, "tileRows")
+        try check(tileColumns, "tileColumns")
+        try check(dacResolution, "dacResolution")
+        try check(adcResolution, "adcResolution")
+        try check(adcRange, "adcRange")
+        try check(readTimeSeconds, "readTimeSeconds")
+        try check(wireSegmentOhms, "wireSegmentOhms")
     }
 
     private func validateHardwareAxes(dacScheme: DACScheme) throws {

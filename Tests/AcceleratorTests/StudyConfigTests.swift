@@ -94,4 +94,62 @@ import Testing
             Issue.record("unexpected error \(error)")
         }
     }
+
+    /// Decodes the config with `replacements` and returns the error it raises.
+    func configError(_ replacements: [(String, String)]) -> ConfigError? {
+        do {
+            _ = try decode(replacements)
+        } catch let error as ConfigError {
+            return error
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+        return nil
+    }
+
+    @Test func fractionInIntegerNamesKey() throws {
+        let error = try #require(configError([("\"name\": \"t\"", "\"name\": \"t\", \"array\": {\"tileRows\": 1.5}")]))
+        #expect(error.key == "array.tileRows")
+        #expect(error.message == "expected a whole number, found 1.5; write a whole number without a fraction, for example 4")
+    }
+
+    @Test func fractionInIntegerListNamesIndex() throws {
+        let error = try #require(configError([("\"dynamicRange\": [10]", "\"dynamicRange\": [10], \"tileSize\": [32, 64.5]")]))
+        #expect(error.key == "grid.tileSize[1]")
+    }
+
+    @Test func syntaxErrorGivesLineAndColumn() throws {
+        let error = try #require(configError([("\"model\": \"m.onnx\",", "\"model\": \"m.onnx\",,")]))
+        #expect(error.key == "(file)")
+        #expect(error.message.hasPrefix("invalid JSON at line 1, column 33:"), "\(error.message)")
+    }
+
+    @Test func notANumberIsASyntaxError() throws {
+        let error = try #require(configError([("\"gmaxSiemens\": 1e-4", "\"gmaxSiemens\": NaN")]))
+        #expect(error.message.hasPrefix("invalid JSON at line 3, column "), "\(error.message)")
+        #expect(error.message.contains("NaN and infinity are not JSON numbers"))
+    }
+
+    @Test func repeatedAxisValueRejected() throws {
+        let error = try #require(configError([("\"variation\": [0, 0.05]", "\"variation\": [0, 0.05, 0]")]))
+        #expect(error.key == "grid.variation[2]")
+        #expect(error.message.hasPrefix("0.0 repeats grid.variation[0];"), "\(error.message)")
+    }
+
+    @Test func wireAxisWithArraySegmentsRejected() throws {
+        let error = try #require(configError([
+            ("\"name\": \"t\"", "\"name\": \"t\", \"array\": {\"bitLineSegmentOhms\": 2}"),
+            ("\"dynamicRange\": [10]", "\"dynamicRange\": [10], \"wireSegmentOhms\": [0, 1]"),
+        ]))
+        #expect(error.key == "array.wordLineSegmentOhms")
+        #expect(error.message.contains("remove array.wordLineSegmentOhms and array.bitLineSegmentOhms, or the grid axis"))
+    }
+
+    @Test func wireAxisWithDriverResistanceAccepted() throws {
+        let config = try decode([
+            ("\"name\": \"t\"", "\"name\": \"t\", \"array\": {\"driverOhms\": 50}"),
+            ("\"dynamicRange\": [10]", "\"dynamicRange\": [10], \"wireSegmentOhms\": [0, 1]"),
+        ])
+        #expect(config.points.count == 8)
+    }
 }
