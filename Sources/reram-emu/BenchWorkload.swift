@@ -58,7 +58,7 @@ extension BenchCommand {
             var wired = settings
             wired.wires = irDropWires
             let irDropSeconds = try time { _ = try study(1).runTrials([0, 1], of: point, settings: wired) } / 2
-            print(String(format: "  trial with IR drop (1 thread):   %.3f s = %.2f x a trial without (%@)", irDropSeconds,
+            print(String(format: "  trial with IR drop (1 thread):   %.3f s = %.2f x a trial without (%@ ohms)", irDropSeconds,
                          irDropSeconds / trialSeconds, FarCornerReport.wiresText(irDropWires)))
         }
         var seconds: TrialSeconds = [1: trialSeconds]

@@ -65,8 +65,8 @@ enum FarCornerReport {
     /// "segments 1, driver 0, sense 0", or "segments 1 / 2" when word and bit lines differ.
     static func wiresText(_ w: WireResistance) -> String {
         let segments = w.wordLineSegmentOhms == w.bitLineSegmentOhms
-            ? String(format: "%g", w.wordLineSegmentOhms)
-            : String(format: "%g / %g", w.wordLineSegmentOhms, w.bitLineSegmentOhms)
-        return "segments \(segments), driver \(String(format: "%g", w.driverOhms)), sense \(String(format: "%g", w.senseOhms))"
+            ? String(format: "segments %g", w.wordLineSegmentOhms)
+            : String(format: "word-line segments %g, bit-line segments %g", w.wordLineSegmentOhms, w.bitLineSegmentOhms)
+        return "\(segments), driver \(String(format: "%g", w.driverOhms)), sense \(String(format: "%g", w.senseOhms))"
     }
 }

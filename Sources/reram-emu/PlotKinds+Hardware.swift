@@ -91,7 +91,7 @@ extension PlotKinds {
             "set xtics (\(tics.joined(separator: ", ")))",
         ]
         return Plot(name: "accuracy-vs-tile-range-\(PlotScript.rangeLabel(range))",
-                    caption: "Accuracy against tile size per ADC resolution (\(context)); error bars: 95 % confidence interval of the mean",
+                    caption: "Accuracy against tile size, one curve per ADC resolution, range mode and wire resistance (\(context)); error bars: 95 % confidence interval of the mean",
                     commands: (blocks + settings + [PlotScript.plotCommand(elements)]).joined(separator: "\n"))
     }
 }

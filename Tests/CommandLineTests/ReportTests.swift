@@ -1,3 +1,4 @@
+import Crossbar
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -224,6 +225,11 @@ final class SVGText: NSObject, XMLParserDelegate {
 
     @Test func idealWiresGiveNoTable() throws {
         #expect(HTMLTables.farCorner([try mapping("")]) == "")
+    }
+
+    @Test func unequalSegmentsNameTheirLine() {
+        let wires = WireResistance(wordLineSegmentOhms: 0, bitLineSegmentOhms: 2, senseOhms: 20)
+        #expect(FarCornerReport.wiresText(wires) == "word-line segments 0, bit-line segments 2, driver 0, sense 20")
     }
 }
 
