@@ -36,7 +36,7 @@ enum ReportTables {
     static func distortion(_ points: [PointRecord]) -> String {
         guard let layers = points.first?.layers.map(\.layer), !layers.isEmpty else { return "" }
         let axes = VaryingAxes(points)
-        var rows = [axes.headers + layers.map { String($0.suffix(10)) }]
+        var rows = [axes.headers + layers.map { String(shortNodeName($0).suffix(12)) }]
         for p in points {
             rows.append(axes.cells(p) + p.layers.map { layer in
                 layer.signalToNoiseDecibels.isInfinite ? "inf" : String(format: "%.1f", layer.signalToNoiseDecibels)
@@ -51,10 +51,10 @@ enum ReportTables {
 
     /// Returns the last part of an ONNX node name that is not the operator's own name:
     /// "/features/features.1/BatchNormalization" becomes "features.1", so that the terminal
-    /// table stays narrow. results.json and report.html keep the full name.
+    /// tables stay narrow. results.json and report.html keep the full name.
     static func shortNodeName(_ name: String) -> String {
         var parts = name.split(separator: "/").map(String.init)
-        if parts.count > 1, parts.last == "BatchNormalization" { parts.removeLast() }
+        if parts.count > 1, ["BatchNormalization", "Conv", "Gemm", "MatMul"].contains(parts.last) { parts.removeLast() }
         return parts.last ?? name
     }
 

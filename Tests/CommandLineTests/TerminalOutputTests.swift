@@ -20,4 +20,10 @@ import Testing
         #expect(ReportTables.shortNodeName("bn1") == "bn1")
         #expect(ReportTables.shortNodeName("/block/norm") == "norm")
     }
+
+    @Test func weightLayersShowShortName() {
+        #expect(ReportTables.shortNodeName("/features/features.10/Conv") == "features.10")
+        #expect(ReportTables.shortNodeName("/classifier/classifier.1/Gemm") == "classifier.1")
+        #expect(ReportTables.shortNodeName("fc1") == "fc1")
+    }
 }
