@@ -13,20 +13,24 @@ extension ConfigError {
         } catch {
             return syntaxError(error as NSError, in: data)
         }
-        // Round the numbers with a fraction one after another. The one whose rounding lets
-        // the decoder get past the failure is the value that needs a whole number.
-        var rounded = object
-        for (path, number) in fractionalNumbers(in: object) {
-            rounded = replacing(path, in: rounded, with: number.rounded())
-            guard let roundedData = try? JSONSerialization.data(withJSONObject: rounded, options: .fragmentsAllowed)
+        // Replace the suspect numbers one after another with whole numbers. The one whose
+        // replacement lets the decoder get past the failure is the value at fault.
+        var replaced = object
+        for (path, number) in suspectNumbers(in: object) {
+            let isFraction = number != number.rounded()
+            replaced = replacing(path, in: replaced, with: isFraction ? number.rounded() : 1)
+            guard let replacedData = try? JSONSerialization.data(withJSONObject: replaced, options: .fragmentsAllowed)
             else { continue }
             do {
-                _ = try JSONDecoder().decode(type, from: roundedData)
+                _ = try JSONDecoder().decode(type, from: replacedData)
             } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
                 continue
             } catch {}
-            return ConfigError(key: self.path(path),
-                               message: "expected a whole number, found \(number); write a whole number without a fraction, for example 4")
+            let text = isFraction || abs(number) >= 1e15 ? "\(number)" : String(Int(number))
+            let message = isFraction
+                ? "expected a whole number, found \(text); write a whole number without a fraction"
+                : "\(text) does not fit this key; give a whole number from 0 to 2^63 - 1 (the key's range is checked next)"
+            return ConfigError(key: self.path(path), message: message)
         }
         return ConfigError(key: "(file)", message: "a value does not fit its key's type; check that counts and sizes are whole numbers")
     }
@@ -41,20 +45,23 @@ extension ConfigError {
         let before = data.prefix(offset)
         let line = before.filter { $0 == UInt8(ascii: "\n") }.count + 1
         let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
-        return ConfigError(key: "(file)", message: "invalid JSON at line \(line), column \(column): \(detail) Look for a missing or extra comma, quote or bracket there; NaN and infinity are not JSON numbers.")
+        let reason = detail.replacingOccurrences(of: #" around character \d+"#, with: "", options: .regularExpression)
+        return ConfigError(key: "(file)", message: "invalid JSON at line \(line), column \(column): \(reason) Look for a missing or extra comma, quote or bracket there; NaN and infinity are not JSON numbers.")
     }
 
-    /// Returns every number with a fraction in a JSON value, with its path, keys in sorted order.
-    private static func fractionalNumbers(in value: Any, at path: [any CodingKey] = []) -> [([any CodingKey], Double)] {
+    /// Returns every number in a JSON value that an integer key cannot hold, with its path,
+    /// keys in sorted order: numbers with a fraction, negative numbers (for unsigned keys
+    /// such as the seed) and numbers of 2^53 or more.
+    private static func suspectNumbers(in value: Any, at path: [any CodingKey] = []) -> [([any CodingKey], Double)] {
         switch value {
         case let object as [String: Any]:
-            object.keys.sorted().flatMap { fractionalNumbers(in: object[$0]!, at: path + [AnyCodingKey(stringValue: $0)]) }
+            object.keys.sorted().flatMap { suspectNumbers(in: object[$0]!, at: path + [AnyCodingKey(stringValue: $0)]) }
         case let array as [Any]:
-            array.enumerated().flatMap { fractionalNumbers(in: $1, at: path + [AnyCodingKey(intValue: $0)!]) }
+            array.enumerated().flatMap { suspectNumbers(in: $1, at: path + [AnyCodingKey(intValue: $0)!]) }
         case is Bool, is String:
             []
-        case let number as Double where number.isFinite && number != number.rounded():
-            [(path, number)]
+        case let number as Double where number.isFinite:
+            number != number.rounded() || number < 0 || abs(number) >= 0x1p53 ? [(path, number)] : []
         default:
             []
         }

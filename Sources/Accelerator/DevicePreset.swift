@@ -27,7 +27,8 @@ extension DeviceConfig {
     public static func decodePreset(_ data: Data, name: String) throws(ConfigError) -> DeviceConfig {
         func inPreset(_ error: ConfigError) -> ConfigError {
             let key = error.key == "(file)" ? "device" : "device." + error.key
-            return ConfigError(key: key, message: error.message + " (device preset '\(name)')")
+            let place = error.key == "(file)" ? "in the device preset file devices/\(name).json next to the config" : "device preset '\(name)'"
+            return ConfigError(key: key, message: error.message + " (\(place))")
         }
         let device: DeviceConfig
         do {

@@ -100,7 +100,8 @@ public struct StudyConfig: Codable, Sendable {
             }
             try array.validate()
             if grid.wireSegmentOhms != nil, array.wires.wordLineSegmentOhms != 0 || array.wires.bitLineSegmentOhms != 0 {
-                throw ConfigError(key: "array.wordLineSegmentOhms",
+                let key = array.wires.wordLineSegmentOhms != 0 ? "array.wordLineSegmentOhms" : "array.bitLineSegmentOhms"
+                throw ConfigError(key: key,
                                   message: "grid.wireSegmentOhms sets both segment resistances, so the array's values would be ignored; remove array.wordLineSegmentOhms and array.bitLineSegmentOhms, or the grid axis")
             }
             try dac.validate()

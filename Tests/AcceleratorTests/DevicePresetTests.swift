@@ -120,6 +120,7 @@ enum ShippedPresets {
         (#"{"gmaxSiemens": 1e-4, "dynamicRange": 0.5}"#, "device.dynamicRange", "above 1"),
         (#"{"gmaxSiemens": 1e-4, "dynamicRange": 10, "driftt": {}}"#, "device.driftt", "unknown key"),
         (#"{"preset": "generic"}"#, "device.preset", "names a preset itself"),
+        (#"{"gmaxSiemens": NaN}"#, "device", "in the device preset file devices/bad.json next to the config"),
     ])
     func badPresetRejected(text: String, key: String, fragment: String) {
         do {
@@ -128,7 +129,8 @@ enum ShippedPresets {
         } catch {
             #expect(error.key == key, "\(error)")
             #expect(error.message.contains(fragment), "\(error)")
-            #expect(error.message.contains("device preset 'bad'"), "\(error)")
+            #expect(error.message.contains("device preset"), "\(error)")
+            #expect(error.message.contains("bad"), "\(error)")
         }
     }
 

@@ -110,12 +110,23 @@ import Testing
     @Test func fractionInIntegerNamesKey() throws {
         let error = try #require(configError([("\"name\": \"t\"", "\"name\": \"t\", \"array\": {\"tileRows\": 1.5}")]))
         #expect(error.key == "array.tileRows")
-        #expect(error.message == "expected a whole number, found 1.5; write a whole number without a fraction, for example 4")
+        #expect(error.message == "expected a whole number, found 1.5; write a whole number without a fraction")
     }
 
     @Test func fractionInIntegerListNamesIndex() throws {
         let error = try #require(configError([("\"dynamicRange\": [10]", "\"dynamicRange\": [10], \"tileSize\": [32, 64.5]")]))
         #expect(error.key == "grid.tileSize[1]")
+    }
+
+    @Test func negativeSeedNamesKey() throws {
+        let error = try #require(configError([("\"name\": \"t\"", "\"name\": \"t\", \"seed\": -1")]))
+        #expect(error.key == "seed")
+        #expect(error.message.hasPrefix("-1 does not fit this key;"), "\(error.message)")
+    }
+
+    @Test func hugeTrialCountNamesKey() throws {
+        let error = try #require(configError([("\"name\": \"t\"", "\"name\": \"t\", \"trials\": 1e30")]))
+        #expect(error.key == "trials")
     }
 
     @Test func syntaxErrorGivesLineAndColumn() throws {
@@ -141,7 +152,7 @@ import Testing
             ("\"name\": \"t\"", "\"name\": \"t\", \"array\": {\"bitLineSegmentOhms\": 2}"),
             ("\"dynamicRange\": [10]", "\"dynamicRange\": [10], \"wireSegmentOhms\": [0, 1]"),
         ]))
-        #expect(error.key == "array.wordLineSegmentOhms")
+        #expect(error.key == "array.bitLineSegmentOhms")
         #expect(error.message.contains("remove array.wordLineSegmentOhms and array.bitLineSegmentOhms, or the grid axis"))
     }
 
