@@ -5,10 +5,10 @@ enum HTMLTables {
     static func accuracy(_ results: ReportResults) -> String {
         let showTile = results.points.contains { $0.tileRows != nil }
         let showADC = results.points.contains { $0.adcBits != nil }
-        let showWires = results.points.contains { ($0.wireSegmentOhms ?? 0) > 0 }
+        let showWires = results.points.contains { $0.wires != nil }
         var header = ["point", "levels", "variation sigma (%)", "Gmax/Gmin"]
         if showTile { header.append("tile") }
-        if showWires { header += ["wire segment (ohm)", "far corner, largest (%)"] }
+        if showWires { header += ["wires (ohm)", "far corner of programmed tiles, largest (%)"] }
         if showADC { header.append("ADC (bit)") }
         header += ["trials", "accuracy (%)", "95 % CI (%)", "std (%)", "min (%)", "max (%)", "drop (points)",
                    "ADC clip low", "ADC clip high"]
@@ -16,7 +16,7 @@ enum HTMLTables {
             var row = ["\(p.point)", p.levels, String(format: "%g", p.variation * 100), PlotScript.rangeLabel(p.dynamicRange)]
             if showTile { row.append(p.tileRows.map { "\($0)x\(p.tileColumns ?? $0)" } ?? "-") }
             if showWires {
-                row.append(String(format: "%g", p.wireSegmentOhms ?? 0))
+                row.append(p.wires.map(FarCornerReport.wiresText) ?? "ideal")
                 row.append(p.farCornerErrorMax.map(percent) ?? "-")
             }
             if showADC { row.append(p.adcBits.map(String.init) ?? "ideal") }
@@ -26,7 +26,8 @@ enum HTMLTables {
                     String(format: "%.2g", p.adcClipLowRate), String(format: "%.2g", p.adcClipHighRate)]
             return row
         }
-        return table(header, rows, textColumns: [1])
+        let wiresColumn = header.firstIndex(of: "wires (ohm)")
+        return table(header, rows, textColumns: Set([1] + (wiresColumn.map { [$0] } ?? [])))
     }
 
     static func mapping(_ layers: [MappingRecord]) -> String {
@@ -51,7 +52,7 @@ enum HTMLTables {
             }
         }
         guard !rows.isEmpty else { return "" }
-        let header = ["layer", "tile", "wires (ohm)", "tiles", "far-corner error, smallest (%)", "far-corner error, largest (%)"]
+        let header = ["layer", "tile", "wires (ohm)", "tiles", "far corner at Gmax, smallest (%)", "far corner at Gmax, largest (%)"]
         return "<p>IR drop: the far-corner current error of each tile with every used cell at Gmax and every input at V_read; results.json lists it per tile (mapping[].farCorner).</p>\n"
             + table(header, rows, textColumns: [0, 1, 2])
     }

@@ -57,12 +57,13 @@ extension PlotKinds {
         let levels = candidates.compactMap(\.levelCount).max().map(String.init) ?? "unquantized"
         let variation = candidates.map(\.variation).min()!
         let points = candidates.filter { $0.levels == levels && $0.variation == variation }
-        // One curve per ADC resolution, range mode and wire resistance, so worst-case and
-        // calibrated ranges never share a line.
+        // One curve per ADC resolution, range mode, DAC resolution and wire setting, so that
+        // no line mixes points of different hardware.
         let converters = points.map(ConverterKey.init).uniqued()
-            .sorted { ($0.range, $0.wireOhms, $0.bits ?? .max) < ($1.range, $1.wireOhms, $1.bits ?? .max) }
+            .sorted { ($0.range, $0.dac, $0.wiresLabel, $0.bits ?? .max) < ($1.range, $1.dac, $1.wiresLabel, $1.bits ?? .max) }
         let modes = Set(converters.map(\.range)).count
-        let wireValues = Set(converters.map(\.wireOhms)).count
+        let wireValues = Set(converters.map(\.wiresLabel)).count
+        let dacValues = Set(converters.map(\.dac)).count
 
         var blocks: [String] = []
         var elements: [String] = []
@@ -72,7 +73,8 @@ extension PlotKinds {
             blocks.append(PlotScript.dataBlock("t\(index)", series.map { PlotScript.accuracyRow(x: "\($0.tileRows!)", $0) }))
             let bitsTitle = converter.bits.map { "ADC \($0) bit" } ?? "ideal ADC"
             var title = modes > 1 ? "\(bitsTitle), \(converter.range)" : bitsTitle
-            if wireValues > 1 { title += String(format: ", wires %g ohm", converter.wireOhms) }
+            if dacValues > 1 { title += ", DAC \(converter.dac)" }
+            if wireValues > 1 { title += ", wires " + converter.wiresLabel }
             // The second range mode reuses the first one's colors, dashed.
             let modeIndex = converters.filter { $0.range == converter.range }.firstIndex(of: converter)!
             let dash = modes > 1 && converter.range != converters[0].range ? " dashtype 2" : ""
@@ -91,21 +93,23 @@ extension PlotKinds {
             "set xtics (\(tics.joined(separator: ", ")))",
         ]
         return Plot(name: "accuracy-vs-tile-range-\(PlotScript.rangeLabel(range))",
-                    caption: "Accuracy against tile size, one curve per ADC resolution, range mode and wire resistance (\(context)); error bars: 95 % confidence interval of the mean",
+                    caption: "Accuracy against tile size, one curve per converter setting and wire resistance (\(context)); error bars: 95 % confidence interval of the mean",
                     commands: (blocks + settings + [PlotScript.plotCommand(elements)]).joined(separator: "\n"))
     }
 }
 
-/// The ADC resolution, range mode and wire resistance of one curve of the tile plot.
+/// The ADC resolution, range mode, DAC resolution and wires of one curve of the tile plot.
 private struct ConverterKey: Hashable {
     var bits: Int?
     var range: String
-    /// Word-line and bit-line segment resistance in ohms, 0 for ideal wires.
-    var wireOhms: Double
+    var dac: String
+    /// The wire resistances as a label ("ideal" for ideal wires).
+    var wiresLabel: String
 
     init(_ point: ReportPoint) {
         bits = point.adcBits
         range = point.adcRange
-        wireOhms = point.wireSegmentOhms ?? 0
+        dac = point.dacResolution
+        wiresLabel = point.wires.map { FarCornerReport.wiresText($0) + " ohms" } ?? "ideal"
     }
 }

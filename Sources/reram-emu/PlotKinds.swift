@@ -24,8 +24,8 @@ enum PlotKinds {
     static func titleSuffix(_ results: ReportResults, range: Double) -> String {
         var parts = [results.referenceHardware.description]
         // Ideal wires have no label of their own, so name them when other points have wires.
-        if results.referenceHardware.wireSegmentOhms == nil && results.points.contains(where: { ($0.wireSegmentOhms ?? 0) > 0 }) {
-            parts.append("wires 0 ohm")
+        if results.referenceHardware.wires == nil && results.points.contains(where: { $0.wires != nil }) {
+            parts.append("ideal wires")
         }
         let hardware = parts.filter { !$0.isEmpty }.joined(separator: ", ")
         return "Gmax/Gmin = \(PlotScript.rangeLabel(range))" + (hardware.isEmpty ? "" : ", \(hardware)")

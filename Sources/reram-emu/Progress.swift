@@ -35,10 +35,11 @@ final class ProgressReporter: @unchecked Sendable {
         let elapsed = now.timeIntervalSince(start)
         let remaining = remainingSeconds(elapsed: elapsed)
         let p = progress.point
-        let wires = p.wires.isIdeal ? "" : ", wires " + FarCornerReport.wiresText(p.wires) + " ohms"
-        let line = String(format: "point %d/%d (levels %@, variation %.3g %%, Gmax/Gmin %.4g, tile %@%@): trial %d/%d, elapsed %@, remaining ~%@",
+        let wires = p.wires.isIdeal ? "" : ", wires: " + FarCornerReport.wiresText(p.wires) + " ohms"
+        let converters = ", DAC \(p.dacResolution), ADC \(p.adcResolution) \(p.adcRange.rawValue)"
+        let line = String(format: "point %d/%d (levels %@, variation %.3g %%, Gmax/Gmin %.4g, tile %@%@%@): trial %d/%d, elapsed %@, remaining ~%@",
                           progress.pointsDone + 1, progress.pointCount, p.levels.description, p.variation * 100,
-                          p.dynamicRange, "\(p.tile.rows)x\(p.tile.columns)", wires, progress.trialsDone, progress.trialCount,
+                          p.dynamicRange, "\(p.tile.rows)x\(p.tile.columns)", converters, wires, progress.trialsDone, progress.trialCount,
                           Self.duration(elapsed), Self.duration(remaining))
         FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
     }

@@ -1,3 +1,4 @@
+import Crossbar
 import Foundation
 
 /// The parts of results.json that the plots and report.html read. Unknown keys are ignored
@@ -74,26 +75,30 @@ struct ReportPoint: Decodable {
     /// The hardware that is not on the levels, variation and dynamic range axes.
     var hardware: HardwareKey {
         HardwareKey(tileRows: tileRows, tileColumns: tileColumns, adcBits: adcBits, adcRange: record.adcRange,
-                    wireSegmentOhms: record.wireSegmentOhms.flatMap { $0 > 0 ? $0 : nil })
+                    dacResolution: record.dacResolution, wires: record.wires)
     }
 }
 
-/// The tile shape and ADC resolution of a point; all nil when the grid has no such axes.
+/// The hardware of a point besides levels, variation and dynamic range: tile shape,
+/// converters and wires. Plots draw one hardware setting at a time.
 struct HardwareKey: Hashable {
     var tileRows: Int?
     var tileColumns: Int?
     var adcBits: Int?
     /// The ADC range mode ("worstCase", "calibrated", "fixed"), so plots never mix modes.
     var adcRange: String?
-    /// Word-line and bit-line segment resistance in ohms; nil for ideal wires.
-    var wireSegmentOhms: Double? = nil
+    /// The DAC resolution ("ideal" or bits), so that curves never mix DACs.
+    var dacResolution: String? = nil
+    /// All four wire resistances; nil for ideal wires.
+    var wires: WireResistance? = nil
 
     var description: String {
         var parts: [String] = []
         if let rows = tileRows { parts.append("tile \(rows)x\(tileColumns ?? rows)") }
         if let bits = adcBits { parts.append("ADC \(bits) bit") }
         if let range = adcRange { parts.append("ADC range \(range)") }
-        if let ohms = wireSegmentOhms { parts.append(String(format: "wires %g ohm", ohms)) }
+        if let dac = dacResolution, dac != "ideal" { parts.append("DAC \(dac) bit") }
+        if let wires { parts.append("wires: \(FarCornerReport.wiresText(wires)) ohms") }
         return parts.joined(separator: ", ")
     }
 }

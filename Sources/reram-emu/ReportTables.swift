@@ -81,7 +81,7 @@ struct VaryingAxes {
         let optional: [(String, (PointRecord) -> String)] = [
             ("Gmax/Gmin", { String(format: "%g", $0.dynamicRange) }),
             ("tile", { "\($0.tileRows)x\($0.tileColumns)" }),
-            ("wire ohms", { String(format: "%g", $0.wireSegmentOhms ?? 0) }),
+            ("wires (ohm)", { $0.wires.map(FarCornerReport.wiresText) ?? "ideal" }),
             ("DAC", { $0.dacResolution }),
             ("ADC", { $0.adcResolution }),
             ("ADC range", { $0.adcRange }),

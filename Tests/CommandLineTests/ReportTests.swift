@@ -254,8 +254,8 @@ final class SVGText: NSObject, XMLParserDelegate {
 }
 
 @Suite struct AccuracyTableWiresTests {
-    /// The report fixture with wires on its first two points: 1.5 ohms with a far-corner
-    /// error of 12.5 %, and 0 ohms without one.
+    /// The report fixture with wires on its first point (1.5 ohm segments, 50 ohm drivers and
+    /// a far-corner error of 12.5 %) and ideal wires on the others.
     func resultsWithWires() throws -> ReportResults {
         let folder = try ReportFixture.resultsDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -263,8 +263,8 @@ final class SVGText: NSObject, XMLParserDelegate {
         var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         var points = try #require(object["points"] as? [[String: Any]])
         points[0]["wireSegmentOhms"] = 1.5
+        points[0]["wires"] = ["wordLineSegmentOhms": 1.5, "bitLineSegmentOhms": 1.5, "driverOhms": 50, "senseOhms": 0]
         points[0]["farCornerErrorMax"] = 0.125
-        points[1]["wireSegmentOhms"] = 0
         object["points"] = points
         try JSONSerialization.data(withJSONObject: object).write(to: url)
         return try ReportResults.read(from: folder)
@@ -272,8 +272,14 @@ final class SVGText: NSObject, XMLParserDelegate {
 
     @Test func wireColumnsShowFarCornerError() throws {
         let html = HTMLTables.accuracy(try resultsWithWires())
-        #expect(html.contains("<th>far corner, largest (%)</th>"))
-        #expect(html.contains("<td class=\"number\">1.5</td><td class=\"number\">12.50</td>"))
-        #expect(html.contains("<td class=\"number\">0</td><td class=\"number\">-</td>"))
+        #expect(html.contains("<th>far corner of programmed tiles, largest (%)</th>"))
+        #expect(html.contains("<td>segments 1.5, driver 50, sense 0</td><td class=\"number\">12.50</td>"))
+        #expect(html.contains("<td>ideal</td><td class=\"number\">-</td>"))
+    }
+
+    @Test func plotTitlesNameWholeWireSetting() throws {
+        let results = try resultsWithWires()
+        #expect(results.points[0].hardware.description.contains("wires: segments 1.5, driver 50, sense 0 ohms"))
+        #expect(results.points[1].hardware.wires == nil)
     }
 }
