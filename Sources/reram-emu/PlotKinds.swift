@@ -65,7 +65,7 @@ enum PlotKinds {
             "set xtics (\(tics.joined(separator: ", ")))",
         ]
         return Plot(name: "accuracy-vs-levels-range-\(PlotScript.rangeLabel(range))",
-                    caption: "Accuracy against conductance levels per cell (Gmax/Gmin = \(PlotScript.rangeLabel(range))); shaded: 95 % confidence interval of the mean; squares: unquantized cells",
+                    caption: "Accuracy against conductance levels per cell (\(titleSuffix(results, range: range))); shaded: 95 % confidence interval of the mean; squares: unquantized cells",
                     commands: (blocks + settings + [PlotScript.plotCommand(elements)]).joined(separator: "\n"))
     }
 
@@ -87,7 +87,7 @@ enum PlotKinds {
         let settings = PlotScript.accuracyAxes(title: "Accuracy vs programming variation, " + titleSuffix(results, range: range),
                                                xLabel: "programming variation sigma (%)")
         return Plot(name: "accuracy-vs-variation-range-\(PlotScript.rangeLabel(range))",
-                    caption: "Accuracy against programming variation (Gmax/Gmin = \(PlotScript.rangeLabel(range))); shaded: 95 % confidence interval of the mean",
+                    caption: "Accuracy against programming variation (\(titleSuffix(results, range: range))); shaded: 95 % confidence interval of the mean",
                     commands: (blocks + [settings, PlotScript.plotCommand(elements)]).joined(separator: "\n"))
     }
 
@@ -128,7 +128,7 @@ enum PlotKinds {
             "plot $h using 1:2:3 with image pixels, $h using 1:2:(sprintf('%.1f', $3)):4 with labels textcolor rgb variable",
         ]
         return Plot(name: "accuracy-heatmap-range-\(PlotScript.rangeLabel(range))",
-                    caption: "Mean accuracy over levels and variation (Gmax/Gmin = \(PlotScript.rangeLabel(range)))",
+                    caption: "Mean accuracy over levels and variation (\(titleSuffix(results, range: range)))",
                     commands: commands.joined(separator: "\n"))
     }
 }
