@@ -58,16 +58,15 @@ public struct ConvolutionLayer: Sendable {
 }
 
 extension ConvolutionGeometry {
-    /// How many samples a convolution unfolds and multiplies at a time: as many as keep
-    /// their patches within about 1 MiB, at least one. The patches are then still in the
-    /// core's cache when the GEMM reads them, where the patches of a whole batch would go
-    /// out to memory and back.
+    /// The number of samples a convolution unfolds and multiplies at a time: as many as keep
+    /// their patches within 1 MiB, at least one. Patches of that size are likely still in
+    /// the core's cache when the GEMM reads them, while those of a whole batch are not.
     var samplesPerUnfold: Int {
         Self.samplesPerUnfold(outputPixels: outputPixels, patchSize: patchSize)
     }
 
-    /// `samplesPerUnfold` of a convolution with `outputPixels` pixels and `patchSize`
-    /// patch elements (rows of its weight matrix).
+    /// Returns `samplesPerUnfold` for a convolution with `outputPixels` pixels and
+    /// `patchSize` patch elements (rows of its weight matrix).
     public static func samplesPerUnfold(outputPixels: Int, patchSize: Int) -> Int {
         let bytesPerSample = outputPixels * patchSize * MemoryLayout<Float>.size
         return max(1, (1 << 20) / max(1, bytesPerSample))

@@ -109,8 +109,9 @@ final class OrderedSupernodalCholesky {
         return block
     }
 
-    /// CHOLMOD's supernodal factorization opens an OpenMP team of its own size for large
-    /// supernodes, while the Monte Carlo runner already keeps every core busy with trials.
+    /// CHOLMOD's supernodal factorization opens OpenMP teams for large supernodes (three
+    /// extra threads on the 2-core benchmark machine), while the Monte Carlo runner already
+    /// keeps every core busy with trials.
     /// Setting OpenMP's maximum active levels to 0 makes every parallel region run on the
     /// calling thread. It is looked up at run time, so a CHOLMOD without OpenMP needs nothing.
     private static let serializeOpenMP: Void = {

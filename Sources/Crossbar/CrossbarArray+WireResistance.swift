@@ -33,16 +33,20 @@ extension WireResistance {
     /// `WireResistanceSolution.worstFarCornerRelativeError`.
     ///
     /// - Throws: as `CrossbarArray.solvingWireResistance(_:)`.
-    /// - Complexity: one sparse factorization of 2 * rows * columns unknowns and one solve.
+    /// - Complexity: one sparse factorization of 2 * rows * columns unknowns, by the same
+    ///   method as `CrossbarArray.solvingWireResistance(_:)`.
     public func worstCaseFarCornerError(rows: Int, columns: Int, cellSiemens: Float) throws(WireResistanceError) -> Double {
         try validate()
         guard !isIdeal else { return 0 }
         guard cellSiemens.isFinite, cellSiemens >= 0 else {
             throw .invalidConductance(array: "G+", row: 0, column: 0, siemens: cellSiemens)
         }
-        let network = TileNetwork(rows: rows, columns: columns, wires: self)
+        let siemens = [Float](repeating: cellSiemens, count: rows * columns)
         do {
-            return try network.farCornerError([Float](repeating: cellSiemens, count: rows * columns))
+            if let solved = try PortSolverPool.shared.solve([siemens], rows: rows, columns: columns, wires: self) {
+                return solved[0].farCornerRelativeError
+            }
+            return try TileNetwork(rows: rows, columns: columns, wires: self).farCornerError(siemens)
         } catch {
             throw .solverFailed(error)
         }

@@ -1,15 +1,15 @@
 /// The physical nodes of one array and their elimination order for `PortNetwork`.
 ///
-/// Node ids before numbering: word-line node (i, j) is i * C + j, bit-line node (i, j) is
-/// R * C + i * C + j, input i is 2 R C + i and sense node j is 2 R C + R + j. A 0-ohm driver
-/// makes word-line node (i, 0) the input node itself, and a 0-ohm sense amplifier makes
-/// bit-line node (R - 1, j) the sense node.
+/// Node ids before numbering: word-line node (i, j) is i * C + j, and bit-line node (i, j)
+/// is R * C + i * C + j. Input i is 2 R C + i, and sense node j is 2 R C + R + j. A 0-ohm
+/// driver makes word-line node (i, 0) the input node itself, and a 0-ohm sense amplifier
+/// makes bit-line node (R - 1, j) the sense node.
 struct GridNodes {
     struct Edge {
         var a: Int
         var b: Int
         var siemens: Double
-        /// The row-major cell index for a cell, whose conductance each array sets; nil for a wire.
+        /// The row-major index of a cell, whose conductance each array sets. Nil for a wire.
         var cell: Int?
     }
 

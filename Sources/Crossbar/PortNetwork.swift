@@ -5,10 +5,10 @@
 /// complement of the inner nodes in its last rows. That is the admittance matrix between
 /// the ports, and M follows from it without solves (see `PortSolver`).
 ///
-/// Input node i is the driver's source at V_i (word-line node (i, 0) itself when the driver
-/// has 0 ohms), and sense node j is amplifier j's virtual ground at 0 V (bit-line node
-/// (rows - 1, j) when the amplifier has 0 ohms). The numbering applies when both wire
-/// segments have resistance, so that no line collapses into one node.
+/// Input node i is the driver's source at V_i, or word-line node (i, 0) itself when the
+/// driver has 0 ohms. Sense node j is amplifier j's virtual ground at 0 V, or bit-line node
+/// (rows - 1, j) itself when the amplifier has 0 ohms. The numbering needs both wire
+/// segments above 0 ohms, so that no line collapses into one node.
 struct PortNetwork {
     let rows: Int
     let columns: Int
@@ -39,7 +39,7 @@ struct PortNetwork {
 
     var portCount: Int { rows + columns }
 
-    /// The rows of the Schur complement block at the end of the factor: corners, sense nodes, inputs.
+    /// The number of rows of the block at the end of the factor: corners, sense nodes, inputs.
     var trailingCount: Int { cornerCount + portCount }
 
     /// Returns nil when a word-line or bit-line segment has 0 ohms.

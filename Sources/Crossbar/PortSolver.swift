@@ -37,8 +37,8 @@ final class PortSolver: @unchecked Sendable {
         let block = cholesky.trailingBlock(count)
         var effective = [Double](repeating: 0, count: rows * columns)
         block.withUnsafeBufferPointer { l in
-            // Row-major with leading dimension `count`, element (k, i) of the first operand
-            // is L[input i, sense k] and element (k, j) of the second is L[sense j, sense k].
+            // Both operands are row-major with leading dimension `count`. Element (k, i) of the
+            // first is L[input i, sense k], and element (k, j) of the second is L[sense j, sense k].
             let senseColumns = l.baseAddress! + corners * count
             BLAS.dgemmTransposedA(m: rows, n: columns, k: columns, a: senseColumns + corners + columns, lda: count,
                                   b: senseColumns + corners, ldb: count, c: &effective, ldc: columns)
@@ -47,7 +47,7 @@ final class PortSolver: @unchecked Sendable {
         return ArraySolution(effectiveSiemens: effective, farCornerRelativeError: farCornerError(block))
     }
 
-    /// 1 - (u - w) at the far-corner cell with every input at 1 V.
+    /// Returns 1 - (u - w) at the far-corner cell with every input at 1 V.
     private func farCornerError(_ block: [Double]) -> Double {
         let count = network.trailingCount
         let corners = network.cornerCount

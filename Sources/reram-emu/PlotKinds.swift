@@ -18,7 +18,7 @@ enum PlotKinds {
     /// Selects the points of one dynamic range on the reference hardware.
     ///
     /// NOTE: the levels, variation, heat-map and SQNR plots draw only this first hardware
-    /// setting; other tile sizes, converters and wires appear in the tile plot and the tables.
+    /// setting. Other tile sizes, converters and wires appear in the tile plot and the tables.
     static func slice(_ results: ReportResults, range: Double) -> [ReportPoint] {
         let hardware = results.referenceHardware
         return results.points.filter { $0.dynamicRange == range && $0.hardware == hardware }

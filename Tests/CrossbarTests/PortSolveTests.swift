@@ -68,11 +68,23 @@ import Testing
         #expect(PortNetwork(rows: 4, columns: 3, wires: WireResistance(wordLineSegmentOhms: 1, bitLineSegmentOhms: 0)) == nil)
     }
 
-    @Test func everyNodeIsNumberedOnce() throws {
-        let network = try #require(PortNetwork(rows: 9, columns: 6, wires: WireResistance(wordLineSegmentOhms: 1, bitLineSegmentOhms: 1)))
+    @Test func orderHasEveryNodeOnce() throws {
+        let wires = WireResistance(wordLineSegmentOhms: 1, bitLineSegmentOhms: 1)
+        var grid = GridNodes(rows: 9, columns: 6, wires: wires)
+        let (order, cornerCount) = grid.eliminationOrder()
         // 2 x 9 x 6 grid nodes, of which the 9 driver ends and 6 sense ends are the ports.
-        #expect(network.nodeCount == 2 * 9 * 6)
-        #expect(network.cornerCount == 2)
+        #expect(order.count == 2 * 9 * 6)
+        #expect(Set(order).count == order.count)
+        #expect(cornerCount == 2)
+        // The ports come last: sense nodes, then inputs.
+        #expect(Array(order.suffix(15)) == (0..<6).map(grid.sense) + (0..<9).map(grid.input))
+    }
+
+    @Test func patternEndsEachColumnWithDiagonal() throws {
+        let network = try #require(PortNetwork(rows: 9, columns: 6, wires: WireResistance(wordLineSegmentOhms: 1, bitLineSegmentOhms: 1)))
         #expect(network.columnStart.count == network.nodeCount + 1)
+        for column in 0..<network.nodeCount {
+            #expect(network.rowIndex[network.columnStart[column + 1] - 1] == column, "column \(column)")
+        }
     }
 }
